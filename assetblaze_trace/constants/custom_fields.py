@@ -1,0 +1,152 @@
+"""Custom fields on ERPNext DocTypes, as data: applied on install and on every migrate, removed on uninstall.
+
+``depends_on`` reads ``frappe.boot.assetblaze_trace`` (see boot.py), so switching the master toggle
+off hides every field and section at once, and the scope decides where the configuration shows.
+"""
+
+ENABLED = "eval:frappe.boot.assetblaze_trace && frappe.boot.assetblaze_trace.enabled"
+
+
+def _scope(scope: str) -> str:
+	return f"{ENABLED} && frappe.boot.assetblaze_trace.scope == '{scope}'"
+
+
+TRACE_TYPE_OPTIONS = "\nNone\nSerial\nBatch"
+FORMAT_HELP = "Blank inherits. Placeholders: {YY}, {YYYY} and one sequence such as {00000}."
+
+CUSTOM_FIELDS = {
+	"Item": [
+		{
+			"fieldname": "trace_tab",
+			"fieldtype": "Tab Break",
+			"label": "Traceability",
+			"insert_after": "total_projected_qty",
+			"depends_on": ENABLED,
+		},
+		{
+			"fieldname": "trace_type",
+			"fieldtype": "Select",
+			"label": "Traceability Type",
+			"options": TRACE_TYPE_OPTIONS,
+			"insert_after": "trace_tab",
+			"depends_on": _scope("Item"),
+			"description": "Blank inherits from the Item Group, then Traceability Settings.",
+		},
+		{
+			"fieldname": "trace_serial_format",
+			"fieldtype": "Data",
+			"label": "Serial Format",
+			"insert_after": "trace_type",
+			"depends_on": _scope("Item"),
+			"description": FORMAT_HELP,
+		},
+		{
+			"fieldname": "trace_column_break",
+			"fieldtype": "Column Break",
+			"insert_after": "trace_serial_format",
+		},
+		{
+			"fieldname": "trace_resolved_html",
+			"fieldtype": "HTML",
+			"label": "Resolved Traceability",
+			"insert_after": "trace_column_break",
+		},
+		{
+			"fieldname": "trace_serials_section",
+			"fieldtype": "Section Break",
+			"label": "Serial Numbers",
+			"insert_after": "trace_resolved_html",
+		},
+		{
+			"fieldname": "trace_serials_html",
+			"fieldtype": "HTML",
+			"label": "Serial Numbers",
+			"insert_after": "trace_serials_section",
+		},
+	],
+	"Item Group": [
+		{
+			"fieldname": "trace_section",
+			"fieldtype": "Section Break",
+			"label": "Traceability",
+			"insert_after": "old_parent",
+			"depends_on": _scope("Item Group"),
+		},
+		{
+			"fieldname": "trace_type",
+			"fieldtype": "Select",
+			"label": "Traceability Type",
+			"options": TRACE_TYPE_OPTIONS,
+			"insert_after": "trace_section",
+			"description": "Blank inherits from the parent group, then Traceability Settings.",
+		},
+		{
+			"fieldname": "trace_column_break",
+			"fieldtype": "Column Break",
+			"insert_after": "trace_type",
+		},
+		{
+			"fieldname": "trace_serial_format",
+			"fieldtype": "Data",
+			"label": "Serial Format",
+			"insert_after": "trace_column_break",
+			"description": FORMAT_HELP,
+		},
+	],
+	"Stock Entry": [
+		{
+			"fieldname": "trace_batch_no",
+			"fieldtype": "Data",
+			"label": "Lot / Batch No",
+			"insert_after": "fg_completed_qty",
+			"depends_on": f"{ENABLED} && doc.purpose == 'Manufacture'",
+			"description": "The lot of a Batch-traced finished item. Every completion of one Work Order shares its lot.",
+			"no_copy": 1,
+			"allow_on_submit": 0,
+			"translatable": 0,
+		},
+	],
+	("Delivery Note Item", "Sales Invoice Item", "Stock Entry Detail"): [
+		{
+			"fieldname": "trace_serials",
+			"fieldtype": "Small Text",
+			"label": "Traced Serials",
+			"insert_after": "batch_no",
+			"depends_on": ENABLED,
+			"description": "One serial or lot per line, typed or scanned. Left blank, they are picked FIFO on save.",
+			"no_copy": 1,
+			"translatable": 0,
+		},
+	],
+	"Sales Order": [
+		{
+			"fieldname": "trace_serials_section",
+			"fieldtype": "Section Break",
+			"label": "Serial Numbers",
+			"insert_after": "pricing_rules",
+			"depends_on": ENABLED,
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "trace_serials_html",
+			"fieldtype": "HTML",
+			"label": "Serial Numbers",
+			"insert_after": "trace_serials_section",
+		},
+	],
+	"Work Order": [
+		{
+			"fieldname": "trace_tab",
+			"fieldtype": "Tab Break",
+			"label": "Traceability",
+			"insert_after": "amended_from",
+			"depends_on": ENABLED,
+		},
+		{
+			"fieldname": "trace_serials_html",
+			"fieldtype": "HTML",
+			"label": "Serial Numbers",
+			"insert_after": "trace_tab",
+		},
+	],
+}

@@ -1,0 +1,45 @@
+app_name = "assetblaze_trace"
+app_title = "AssetBlaze Trace"
+app_publisher = "AssetBlaze"
+app_description = "Serial-number and batch/lot traceability for ERPNext, from Work Order to shipment and return"
+app_email = "dev@assetblaze.example"
+app_license = "mit"
+required_apps = ["erpnext"]
+
+# Install, migrate, uninstall
+before_install = "assetblaze_trace.setup.install.before_install"
+after_install = "assetblaze_trace.setup.install.after_install"
+after_migrate = "assetblaze_trace.setup.install.after_migrate"
+before_uninstall = "assetblaze_trace.setup.install.before_uninstall"
+
+extend_bootinfo = "assetblaze_trace.boot.boot_session"
+
+# ERPNext document events: one thin handler module per DocType
+doc_events = {
+	"Stock Entry": {
+		"validate": "assetblaze_trace.overrides.stock_entry.validate",
+		"before_submit": "assetblaze_trace.overrides.stock_entry.before_submit",
+		"on_submit": "assetblaze_trace.overrides.stock_entry.on_submit",
+		"before_cancel": "assetblaze_trace.overrides.stock_entry.before_cancel",
+		"on_cancel": "assetblaze_trace.overrides.stock_entry.on_cancel",
+	},
+	"Item": {
+		"validate": "assetblaze_trace.overrides.item.validate_item",
+	},
+	"Item Group": {
+		"validate": "assetblaze_trace.overrides.item.validate_item_group",
+	},
+}
+
+doctype_js = {
+	"Item": "public/js/item.js",
+	"Item Group": "public/js/item_group.js",
+	"Stock Entry": "public/js/stock_entry.js",
+	"Work Order": "public/js/work_order.js",
+}
+
+global_search_doctypes = {
+	"Default": [{"doctype": "Serial Record", "index": 5}],
+}
+
+export_python_type_annotations = True

@@ -1,0 +1,108 @@
+"""The traceability type and format of an item, resolved Item → Item Group tree → Traceability Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import frappe
+from frappe import _
+
+from assetblaze_trace.rules.resolution import Resolved, build_tiers, resolve
+from assetblaze_trace.services.settings import FALLBACK_FORMAT, get_settings
+
+
+@dataclass(frozen=True)
+class ItemTraceConfig:
+	item_code: str
+	trace_type: str  # "None", "Serial" or "Batch" (the effective type)
+	type_resolved: Resolved
+	serial_format: str
+	format_resolved: Resolved
+	native: str | None  # "Serial No" / "Batch No" when ERPNext's own tracking is on for the item
+
+	@property
+	def is_serial(self) -> bool:
+		return self.trace_type == "Serial"
+
+	@property
+	def is_batch(self) -> bool:
+		return self.trace_type == "Batch"
+
+	@property
+	def is_traced(self) -> bool:
+		return self.trace_type in ("Serial", "Batch")
+
+
+def _group_chain(item_group: str | None) -> list[tuple[str, str | None, str | None]]:
+	"""The item's group and its ancestors, nearest first, with their own values."""
+	if not item_group:
+		return []
+	bounds = frappe.db.get_value("Item Group", item_group, ["lft", "rgt"])
+	if not bounds:
+		return []
+	group = frappe.qb.DocType("Item Group")
+	rows = (
+		frappe.qb.from_(group)
+		.select(group.name, group.trace_type, group.trace_serial_format)
+		.where((group.lft <= bounds[0]) & (group.rgt >= bounds[1]))
+		.orderby(group.lft, order=frappe.qb.desc)
+		.run()
+	)
+	return [tuple(r) for r in rows]
+
+
+def resolve_item(item_code: str, *, ignore_toggle: bool = False) -> ItemTraceConfig:
+	"""What the item uses. With the master toggle off every item is untraced (unless ``ignore_toggle``,
+	used to show the user what would apply)."""
+	cache = frappe.local.__dict__.setdefault("assetblaze_trace_item_config", {})
+	key = (item_code, ignore_toggle)
+	if key in cache:
+		return cache[key]
+
+	settings = get_settings()
+	item = frappe.db.get_value(
+		"Item",
+		item_code,
+		["item_group", "trace_type", "trace_serial_format", "has_serial_no", "has_batch_no"],
+		as_dict=True,
+	)
+	if not item:
+		frappe.throw(_("Item {0} does not exist.").format(item_code), frappe.DoesNotExistError)
+
+	chain = _group_chain(item.item_group)
+	type_resolved = resolve(
+		build_tiers(item_code, item.trace_type, [(n, t) for n, t, _f in chain], settings.default_trace_type)
+	)
+	format_resolved = resolve(
+		build_tiers(item_code, item.trace_serial_format, [(n, f) for n, _t, f in chain], settings.default_serial_format)
+	)
+	native = "Serial No" if item.has_serial_no else ("Batch No" if item.has_batch_no else None)
+	effective = type_resolved.value or "None"
+	if native or not (settings.enabled or ignore_toggle):
+		effective = "None"
+
+	config = ItemTraceConfig(
+		item_code=item_code,
+		trace_type=effective,
+		type_resolved=type_resolved,
+		serial_format=format_resolved.value or FALLBACK_FORMAT,
+		format_resolved=format_resolved,
+		native=native,
+	)
+	cache[key] = config
+	return config
+
+
+@frappe.whitelist()
+def get_item_trace_config(item_code: str) -> dict:
+	"""For the Item form: the resolved type and format and where each came from."""
+	frappe.has_permission("Item", "read", item_code, throw=True)
+	config = resolve_item(item_code, ignore_toggle=True)
+	return {
+		"enabled": get_settings().enabled,
+		"trace_type": config.type_resolved.value or "None",
+		"trace_type_source": config.type_resolved.source_label,
+		"serial_format": config.serial_format,
+		"serial_format_source": config.format_resolved.source_label or _("built-in default"),
+		"native": config.native,
+	}

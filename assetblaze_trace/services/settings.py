@@ -1,0 +1,27 @@
+"""Reading Traceability Settings, once per request."""
+
+from __future__ import annotations
+
+import frappe
+
+SETTINGS = "Traceability Settings"
+FALLBACK_FORMAT = "SN-{YY}-{00000}"
+
+
+def get_settings() -> frappe._dict:
+	cache = frappe.local.__dict__.setdefault("assetblaze_trace_settings", None)
+	if cache is None:
+		cache = frappe._dict(frappe.db.get_singles_dict(SETTINGS, cast=True))
+		cache.enabled = bool(cache.get("enabled"))
+		cache.config_scope = cache.config_scope or "Item Group"
+		frappe.local.assetblaze_trace_settings = cache
+	return cache
+
+
+def is_enabled() -> bool:
+	return get_settings().enabled
+
+
+def clear_cache() -> None:
+	frappe.local.assetblaze_trace_settings = None
+	frappe.local.assetblaze_trace_item_config = {}

@@ -1,0 +1,55 @@
+"""Install, migrate and uninstall: custom fields as data, settings defaults, version checks."""
+
+import frappe
+from frappe import _
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from assetblaze_trace.constants.custom_fields import CUSTOM_FIELDS
+
+SUPPORTED_MAJORS = (15, 16)
+
+
+def check_versions():
+	for app in ("frappe", "erpnext"):
+		try:
+			version = frappe.get_attr(f"{app}.__version__")
+		except Exception:
+			frappe.throw(_("AssetBlaze Trace needs {0} to be installed in this bench.").format(app))
+		major = int(str(version).split(".")[0])
+		if major not in SUPPORTED_MAJORS:
+			frappe.throw(
+				_("AssetBlaze Trace supports {0} versions {1}; this bench has {2}.").format(
+					app, ", ".join(map(str, SUPPORTED_MAJORS)), version
+				)
+			)
+
+
+def before_install():
+	check_versions()
+
+
+def after_install():
+	make_custom_fields()
+
+
+def after_migrate():
+	make_custom_fields()
+
+
+def make_custom_fields():
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+
+
+def before_uninstall():
+	delete_custom_fields()
+
+
+def delete_custom_fields():
+	for doctypes, fields in CUSTOM_FIELDS.items():
+		if isinstance(doctypes, str):
+			doctypes = (doctypes,)
+		for doctype in doctypes:
+			frappe.db.delete(
+				"Custom Field", {"dt": doctype, "fieldname": ("in", [f["fieldname"] for f in fields])}
+			)
+			frappe.clear_cache(doctype=doctype)

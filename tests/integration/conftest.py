@@ -1,0 +1,32 @@
+import os
+
+import frappe
+import pytest
+
+from assetblaze_trace.services.settings import clear_cache
+
+SITE = os.environ["ASSETBLAZE_TEST_SITE"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_connection():
+	frappe.init(site=SITE, sites_path=os.getcwd())
+	frappe.connect()
+	frappe.flags.in_test = True
+	frappe.set_user("Administrator")
+	yield
+	frappe.db.rollback()
+	frappe.destroy()
+
+
+@pytest.fixture(autouse=True)
+def each_test_rolls_back():
+	"""Every test runs in one transaction that is rolled back: the site is left as it was."""
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	clear_cache()
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	clear_cache()
+	frappe.local.message_log = []

@@ -1,0 +1,169 @@
+"""Test data made through ERPNext's own documents and functions, with sensible defaults."""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from assetblaze_trace.services.settings import clear_cache
+
+
+def uid(prefix: str = "T") -> str:
+	return f"{prefix}-{frappe.generate_hash(length=8).upper()}"
+
+
+def company() -> str:
+	return frappe.db.get_single_value("Global Defaults", "default_company") or frappe.get_all("Company", pluck="name")[0]
+
+
+def abbr() -> str:
+	return frappe.get_cached_value("Company", company(), "abbr")
+
+
+def warehouse(kind: str) -> str:
+	"""kind: Stores, Finished Goods, Work In Progress"""
+	return f"{kind} - {abbr()}"
+
+
+def settings(**values) -> None:
+	"""Set Traceability Settings inside the test's transaction (rolled back after the test)."""
+	values.setdefault("enabled", 1)
+	for field, value in values.items():
+		frappe.db.set_single_value("Traceability Settings", field, value)
+	clear_cache()
+
+
+def make_item_group(name: str | None = None, parent: str = "All Item Groups", **fields) -> str:
+	doc = frappe.get_doc(
+		{"doctype": "Item Group", "item_group_name": name or uid("GRP"), "parent_item_group": parent, "is_group": 1, **fields}
+	).insert()
+	clear_cache()
+	return doc.name
+
+
+def make_item(code: str | None = None, **fields) -> str:
+	doc = frappe.get_doc(
+		{
+			"doctype": "Item",
+			"item_code": code or uid("ITEM"),
+			"item_group": fields.pop("item_group", "All Item Groups"),
+			"stock_uom": "Nos",
+			"is_stock_item": 1,
+			"valuation_rate": 10,
+			**fields,
+		}
+	).insert()
+	clear_cache()
+	return doc.name
+
+
+def receive(item_code: str, qty: float, wh: str | None = None, rate: float = 10):
+	"""Material Receipt through ERPNext's own helper."""
+	from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
+
+	return make_stock_entry(item_code=item_code, qty=qty, to_warehouse=wh or warehouse("Stores"), rate=rate)
+
+
+def make_bom(item_code: str, raw: list[str] | None = None) -> str:
+	raw = raw or [make_item(is_sales_item=0)]
+	bom = frappe.get_doc(
+		{
+			"doctype": "BOM",
+			"item": item_code,
+			"company": company(),
+			"quantity": 1,
+			"items": [{"item_code": r, "qty": 1, "rate": 10} for r in raw],
+		}
+	)
+	bom.insert()
+	bom.submit()
+	return bom.name
+
+
+def make_finished_item(qty_in_stock: float = 0, **fields) -> tuple[str, str, list[str]]:
+	"""A manufactured item with a BOM of one raw material, and enough raw material in Stores."""
+	item = make_item(**fields)
+	raw = make_item(is_sales_item=0)
+	bom = make_bom(item, [raw])
+	if qty_in_stock:
+		receive(raw, qty_in_stock)
+	return item, bom, [raw]
+
+
+def make_work_order(item_code: str, qty: float, bom: str | None = None, sales_order: str | None = None, submit=True):
+	bom = bom or frappe.db.get_value("BOM", {"item": item_code, "is_default": 1, "docstatus": 1})
+	wo = frappe.get_doc(
+		{
+			"doctype": "Work Order",
+			"production_item": item_code,
+			"bom_no": bom,
+			"qty": qty,
+			"company": company(),
+			"skip_transfer": 1,
+			"source_warehouse": warehouse("Stores"),
+			"wip_warehouse": warehouse("Work In Progress"),
+			"fg_warehouse": warehouse("Finished Goods"),
+			"sales_order": sales_order,
+			"planned_start_date": nowdate(),
+		}
+	)
+	wo.insert()
+	if submit:
+		wo.submit()
+	return wo
+
+
+def complete(work_order: str, qty: float, lot: str | None = None, submit: bool = True):
+	"""The Work Order's Finish: ERPNext's make_stock_entry, then submit the Manufacture entry."""
+	from erpnext.manufacturing.doctype.work_order.work_order import make_stock_entry
+
+	se = frappe.get_doc(make_stock_entry(work_order, "Manufacture", qty))
+	if lot is not None:
+		se.trace_batch_no = lot
+	se.insert()
+	if submit:
+		se.submit()
+	return se
+
+
+def make_customer(name: str | None = None) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": name or uid("CUST"),
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups",
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def make_sales_order(item_code: str, qty: float, customer: str | None = None, rate: float = 100, submit=True):
+	so = frappe.get_doc(
+		{
+			"doctype": "Sales Order",
+			"customer": customer or make_customer(),
+			"company": company(),
+			"transaction_date": nowdate(),
+			"delivery_date": add_days(nowdate(), 7),
+			"items": [
+				{"item_code": item_code, "qty": qty, "rate": rate, "warehouse": warehouse("Finished Goods")}
+			],
+		}
+	)
+	so.insert()
+	if submit:
+		so.submit()
+	return so
+
+
+def records(**filters) -> list[frappe._dict]:
+	return frappe.get_all(
+		"Serial Record",
+		filters=filters,
+		fields=["*"],
+		order_by="serial_sequence asc, name asc",
+	)

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Run every AssetBlaze Trace test: the pure unit tests anywhere, and the integration (and browser)
+tests against a test site of a Frappe/ERPNext bench when one is found.
+
+    python3 tools/run_tests.py [extra pytest args]
+
+Environment:
+    ASSETBLAZE_BENCH              the bench (default ~/frappe-bench)
+    ASSETBLAZE_TEST_SITE          the dedicated test site (default assetblaze-test.localhost); created if missing
+    ASSETBLAZE_DB_ROOT_PASSWORD   MariaDB root password used only to create that site (default "root")
+    ASSETBLAZE_SKIP_MIGRATE=1     do not migrate the test site before the run (faster when nothing changed)
+
+With a bench, this links the bench's apps/assetblaze_trace to *this* checkout (so the tests run the
+code you are looking at, not another copy), starts MariaDB and the bench's Redis if they are down,
+creates and sets up the test site if it is missing, migrates it, and runs pytest with the bench's
+Python from the bench's sites/ folder. It never builds Frappe or ERPNext.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parent.parent
+APP = "assetblaze_trace"
+BENCH = Path(os.environ.get("ASSETBLAZE_BENCH", "~/frappe-bench")).expanduser()
+SITE = os.environ.get("ASSETBLAZE_TEST_SITE", "assetblaze-test.localhost")
+DB_ROOT_PASSWORD = os.environ.get("ASSETBLAZE_DB_ROOT_PASSWORD", "root")
+
+
+def say(message: str) -> None:
+	print(f"[run_tests] {message}", flush=True)
+
+
+def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+	say("$ " + " ".join(map(str, cmd)))
+	return subprocess.run(list(map(str, cmd)), check=True, **kw)
+
+
+def bench_problem() -> str | None:
+	if not BENCH.exists():
+		return f"no bench at {BENCH}"
+	for need in ("env/bin/python", "apps/frappe", "apps/erpnext", "sites/common_site_config.json"):
+		if not (BENCH / need).exists():
+			return f"{BENCH} has no {need}"
+	return None
+
+
+def port_open(host: str, port: int) -> bool:
+	with socket.socket() as s:
+		s.settimeout(0.5)
+		return s.connect_ex((host, port)) == 0
+
+
+def wait_for(host: str, port: int, what: str, seconds: int = 60) -> None:
+	deadline = time.time() + seconds
+	while time.time() < deadline:
+		if port_open(host, port):
+			return
+		time.sleep(0.5)
+	raise SystemExit(f"[run_tests] {what} did not come up on {host}:{port}")
+
+
+def common_config() -> dict:
+	return json.loads((BENCH / "sites/common_site_config.json").read_text())
+
+
+def ensure_mariadb() -> None:
+	config = common_config()
+	host = config.get("db_host", "127.0.0.1")
+	port = int(config.get("db_port", 3306))
+	if host in ("localhost", "127.0.0.1") and not port_open("127.0.0.1", port):
+		say("MariaDB is not running: starting it")
+		if shutil.which("service"):
+			subprocess.run(["service", "mariadb", "start"], check=False)
+		if not port_open("127.0.0.1", port) and shutil.which("mysqld_safe"):
+			subprocess.Popen(["mysqld_safe"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+		wait_for("127.0.0.1", port, "MariaDB")
+
+
+def ensure_redis() -> None:
+	config = common_config()
+	for key, conf in (("redis_cache", "redis_cache.conf"), ("redis_queue", "redis_queue.conf")):
+		url = config.get(key)
+		if not url:
+			continue
+		parsed = urlparse(url)
+		host, port = parsed.hostname or "127.0.0.1", parsed.port or 6379
+		if port_open(host, port):
+			continue
+		say(f"{key} is not running: starting redis-server on port {port}")
+		conf_path = BENCH / "config" / conf
+		cmd = ["redis-server", str(conf_path)] if conf_path.exists() else ["redis-server", "--port", str(port)]
+		subprocess.Popen(
+			[*cmd, "--daemonize", "yes"], cwd=BENCH, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+		)
+		wait_for(host, port, key)
+
+
+def link_app() -> None:
+	"""Make the bench's apps/assetblaze_trace this checkout, and the bench's Python import it."""
+	target = BENCH / "apps" / APP
+	if target.is_symlink():
+		if target.resolve() != REPO:
+			target.unlink()
+	elif target.exists():
+		aside = target.with_name(f"{APP}.aside-{int(time.time())}")
+		say(f"{target} is another copy of the app: moving it to {aside} so the tests run this checkout")
+		target.rename(aside)
+	if not target.exists():
+		target.symlink_to(REPO, target_is_directory=True)
+
+	python = BENCH / "env/bin/python"
+	probe = [python, "-c", f"import {APP}, os; print(os.path.realpath({APP}.__file__))"]
+	sites = BENCH / "sites"
+	where = subprocess.run(list(map(str, probe)), capture_output=True, text=True, cwd=sites).stdout.strip()
+	if not where.startswith(str(REPO) + os.sep):
+		site_packages = subprocess.run(
+			[str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+			capture_output=True,
+			text=True,
+			check=True,
+		).stdout.strip()
+		Path(site_packages, f"_{APP}_bench.pth").write_text(str(BENCH / "apps" / APP) + "\n")
+		where = subprocess.run(list(map(str, probe)), capture_output=True, text=True, cwd=sites).stdout.strip()
+		if not where.startswith(str(REPO) + os.sep):
+			raise SystemExit(f"[run_tests] the bench imports {APP} from {where or 'nowhere'}, not from {REPO}")
+
+	apps_txt = BENCH / "sites/apps.txt"
+	apps = apps_txt.read_text().split()
+	if APP not in apps:
+		apps_txt.write_text("\n".join([*apps, APP]) + "\n")
+
+	assets = BENCH / "sites/assets"
+	assets.mkdir(exist_ok=True)
+	public = assets / APP
+	if public.is_symlink() or not public.exists():
+		if public.is_symlink():
+			public.unlink()
+		public.symlink_to(BENCH / "apps" / APP / APP / "public", target_is_directory=True)
+	say(f"bench app {APP} -> {REPO}")
+
+
+def frappe_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+	cmd = [str(BENCH / "env/bin/python"), "-m", "frappe.utils.bench_helper", "frappe", *args]
+	say("$ frappe " + " ".join(args))
+	return subprocess.run(cmd, cwd=BENCH / "sites", check=check, capture_output=not check, text=True)
+
+
+def ensure_site() -> None:
+	if not (BENCH / "sites" / SITE / "site_config.json").exists():
+		say(f"test site {SITE} is missing: creating it with ERPNext (a few minutes, once)")
+		frappe_cli(
+			"new-site",
+			SITE,
+			"--db-root-username",
+			"root",
+			"--db-root-password",
+			DB_ROOT_PASSWORD,
+			"--admin-password",
+			"admin",
+			"--install-app",
+			"erpnext",
+		)
+		# ERPNext's own test setup: completes the setup wizard with a test company.
+		frappe_cli("--site", SITE, "execute", "erpnext.setup.utils.before_tests")
+	installed = frappe_cli("--site", SITE, "list-apps", check=False).stdout or ""
+	if APP not in installed:
+		frappe_cli("--site", SITE, "install-app", APP)
+	elif os.environ.get("ASSETBLAZE_SKIP_MIGRATE") != "1":
+		frappe_cli("--site", SITE, "migrate", "--skip-search-index")
+
+
+def pytest_cmd(python: str, paths: list[str]) -> list[str]:
+	return [python, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"), *paths, *sys.argv[1:]]
+
+
+def main() -> int:
+	problem = bench_problem()
+	if problem:
+		print(
+			f"\n*** INTEGRATION SUITE SKIPPED: {problem} (set ASSETBLAZE_BENCH to a bench with ERPNext 15). "
+			"Only the pure unit tests run. ***\n",
+			flush=True,
+		)
+		return subprocess.call(pytest_cmd(sys.executable, [str(REPO / "tests/unit")]), cwd=REPO)
+
+	ensure_mariadb()
+	ensure_redis()
+	link_app()
+	ensure_site()
+	env = dict(os.environ, ASSETBLAZE_TEST_SITE=SITE, ASSETBLAZE_BENCH=str(BENCH))
+	say(f"running unit + integration tests against site {SITE}")
+	return subprocess.call(pytest_cmd(str(BENCH / "env/bin/python"), [str(REPO / "tests")]), cwd=BENCH / "sites", env=env)
+
+
+if __name__ == "__main__":
+	sys.exit(main())
