@@ -4,7 +4,7 @@ app_publisher = "AssetBlaze"
 app_description = "Serial-number and batch/lot traceability for ERPNext, from Work Order to shipment and return"
 app_email = "dev@assetblaze.example"
 app_license = "mit"
-required_apps = ["erpnext"]
+required_apps = ["frappe/erpnext"]
 
 # Install, migrate, uninstall
 before_install = "assetblaze_trace.setup.install.before_install"
@@ -22,6 +22,21 @@ doc_events = {
 		"on_submit": "assetblaze_trace.overrides.stock_entry.on_submit",
 		"before_cancel": "assetblaze_trace.overrides.stock_entry.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.stock_entry.on_cancel",
+	},
+	"Delivery Note": {
+		"validate": "assetblaze_trace.overrides.delivery_note.validate",
+		"on_submit": "assetblaze_trace.overrides.delivery_note.on_submit",
+		"on_cancel": "assetblaze_trace.overrides.delivery_note.on_cancel",
+		"on_trash": "assetblaze_trace.overrides.delivery_note.on_trash",
+	},
+	"Sales Invoice": {
+		"validate": "assetblaze_trace.overrides.sales_invoice.validate",
+		"on_submit": "assetblaze_trace.overrides.sales_invoice.on_submit",
+		"on_cancel": "assetblaze_trace.overrides.sales_invoice.on_cancel",
+		"on_trash": "assetblaze_trace.overrides.sales_invoice.on_trash",
+	},
+	"Sales Order": {
+		"on_cancel": "assetblaze_trace.overrides.sales_order.on_cancel",
 	},
 	"Item": {
 		"validate": "assetblaze_trace.overrides.item.validate_item",

@@ -1,6 +1,6 @@
 """Stock Entry events: Manufacture makes units; cancelling it takes them back."""
 
-from assetblaze_trace.services import generation
+from assetblaze_trace.services import generation, transfer
 from assetblaze_trace.services.settings import is_enabled
 
 
@@ -15,8 +15,12 @@ def before_submit(doc, method=None):
 
 
 def on_submit(doc, method=None):
-	if is_enabled() and doc.purpose == "Manufacture":
+	if not is_enabled():
+		return
+	if doc.purpose == "Manufacture":
 		generation.generate(doc)
+	else:
+		transfer.transfer(doc)
 
 
 def before_cancel(doc, method=None):
@@ -27,3 +31,5 @@ def before_cancel(doc, method=None):
 def on_cancel(doc, method=None):
 	if doc.purpose == "Manufacture":
 		generation.take_back_entry(doc)
+	elif is_enabled():
+		transfer.undo_transfer(doc)

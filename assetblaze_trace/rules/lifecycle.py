@@ -32,6 +32,8 @@ RETURN = "Returned"
 RETURN_CANCELLED = "Return Cancelled"
 TRANSFER = "Transferred"
 TAKEN_BACK = "Taken Back"
+SHIPMENT_AMENDED = "Shipment Amended"
+SPLIT = "Split"
 
 MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	MADE: ((None,), AVAILABLE),
@@ -44,6 +46,8 @@ MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	RETURN_CANCELLED: ((RETURNED,), SHIPPED),
 	TRANSFER: ((AVAILABLE,), AVAILABLE),
 	TAKEN_BACK: ((AVAILABLE,), None),
+	# A cancelled shipment's amendment takes over its shipped units: they never came back.
+	SHIPMENT_AMENDED: ((SHIPPED,), SHIPPED),
 }
 
 EVENTS = tuple(MOVES)

@@ -54,7 +54,9 @@ def _group_chain(item_group: str | None) -> list[tuple[str, str | None, str | No
 def resolve_item(item_code: str, *, ignore_toggle: bool = False) -> ItemTraceConfig:
 	"""What the item uses. With the master toggle off every item is untraced (unless ``ignore_toggle``,
 	used to show the user what would apply)."""
-	cache = frappe.local.__dict__.setdefault("assetblaze_trace_item_config", {})
+	cache = getattr(frappe.local, "assetblaze_trace_item_config", None)
+	if cache is None:
+		cache = frappe.local.assetblaze_trace_item_config = {}
 	key = (item_code, ignore_toggle)
 	if key in cache:
 		return cache[key]

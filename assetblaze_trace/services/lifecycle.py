@@ -89,12 +89,18 @@ def create_units(units: Sequence[NewUnit], reference: Reference, *, extra_events
 		return
 	timestamp, user = now(), frappe.session.user
 	meta = (timestamp, timestamp, user, user, 0)
+	fixed = {"status": rules.AVAILABLE}
+	numbers = {"qty": 1, "serial_sequence": 0}  # NOT NULL columns
 	insert_rows(
 		RECORD,
 		UNIT_COLUMNS + _META_COLUMNS,
 		(
 			tuple(
-				rules.AVAILABLE if col == "status" else (unit.name if col == "name" else unit.values.get(col))
+				unit.name
+				if col == "name"
+				else fixed[col]
+				if col in fixed
+				else unit.values.get(col, numbers.get(col))
 				for col in UNIT_COLUMNS
 			)
 			+ meta
@@ -272,3 +278,24 @@ def _event_names(count: int) -> list[str]:
 	"""Unique row names for many event rows without a round trip per row."""
 	base = frappe.generate_hash(length=10)
 	return [f"{base}{i:x}" for i in range(count)]
+
+
+def split(name: str, qty_off: float, reference: Reference) -> str:
+	"""Split ``qty_off`` off a lot portion into a new portion with the same status and links.
+
+	The original keeps its name and the rest of the quantity. Returns the new portion's name.
+	"""
+	row = frappe.db.sql("SELECT * FROM `tabSerial Record` WHERE name = %s FOR UPDATE", name, as_dict=True)[0]
+	if row.trace_type != "Batch" or not (0 < qty_off < row.qty):
+		frappe.throw(_("Cannot split {0} of {1} (quantity {2}).").format(qty_off, name, row.qty), TraceabilityError)
+	new_name = f"{row.serial_no}-{frappe.generate_hash(length=6).upper()}"
+	timestamp, user = now(), frappe.session.user
+	new_row = dict(row, name=new_name, qty=qty_off, split_from=name, creation=timestamp, modified=timestamp, owner=user, modified_by=user)
+	columns = list(new_row)
+	insert_rows(RECORD, columns, [[new_row[c] for c in columns]])
+	frappe.db.sql(
+		"UPDATE `tabSerial Record` SET qty = qty - %s, modified = %s WHERE name = %s", (qty_off, timestamp, name)
+	)
+	detail = _("{0} split off {1}").format(qty_off, name)
+	log_events([name, new_name], rules.SPLIT, row.status, row.status, Reference(reference.doctype, reference.name, detail), timestamp=timestamp)
+	return new_name

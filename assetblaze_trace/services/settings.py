@@ -9,7 +9,7 @@ FALLBACK_FORMAT = "SN-{YY}-{00000}"
 
 
 def get_settings() -> frappe._dict:
-	cache = frappe.local.__dict__.setdefault("assetblaze_trace_settings", None)
+	cache = getattr(frappe.local, "assetblaze_trace_settings", None)
 	if cache is None:
 		cache = frappe._dict(frappe.db.get_singles_dict(SETTINGS, cast=True))
 		cache.enabled = bool(cache.get("enabled"))

@@ -83,7 +83,7 @@ def make_bom(item_code: str, raw: list[str] | None = None) -> str:
 def make_finished_item(qty_in_stock: float = 0, **fields) -> tuple[str, str, list[str]]:
 	"""A manufactured item with a BOM of one raw material, and enough raw material in Stores."""
 	item = make_item(**fields)
-	raw = make_item(is_sales_item=0)
+	raw = make_item(is_sales_item=0, stock_uom=fields.get("stock_uom", "Nos"))
 	bom = make_bom(item, [raw])
 	if qty_in_stock:
 		receive(raw, qty_in_stock)
@@ -167,3 +167,67 @@ def records(**filters) -> list[frappe._dict]:
 		fields=["*"],
 		order_by="serial_sequence asc, name asc",
 	)
+
+
+def make_delivery_note(item_code: str, qty: float, customer: str | None = None, serials: str | None = None, insert=True, **fields):
+	dn = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"customer": customer or make_customer(),
+			"company": company(),
+			"posting_date": nowdate(),
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": qty,
+					"rate": 100,
+					"warehouse": warehouse("Finished Goods"),
+					"trace_serials": serials,
+				}
+			],
+			**fields,
+		}
+	)
+	if insert:
+		dn.insert()
+	return dn
+
+
+def delivery_note_from_sales_order(sales_order: str, insert=True):
+	"""ERPNext's own mapping (the Sales Order's Create → Delivery Note)."""
+	from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note
+
+	dn = make_delivery_note(sales_order)
+	for row in dn.items:
+		row.warehouse = row.warehouse or warehouse("Finished Goods")
+	if insert:
+		dn.insert()
+	return dn
+
+
+def make_return(delivery_note: str, qty: float, serials: list[str] | str):
+	"""ERPNext's own return mapping (Delivery Note → Create → Sales Return)."""
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+	ret = make_sales_return(delivery_note)
+	ret.items[0].qty = -abs(qty)
+	ret.items[0].trace_serials = serials if isinstance(serials, str) else "\n".join(serials)
+	return ret
+
+
+def serial_item(prefix: str | None = None, stock: float = 50, **fields) -> str:
+	"""A Serial-traced manufactured item (own group and format), raw material in stock."""
+	prefix = prefix or uid("S")
+	group = make_item_group(trace_type="Serial", trace_serial_format=f"{prefix}-{{00000}}")
+	item, _bom, _raw = make_finished_item(qty_in_stock=stock, item_group=group, **fields)
+	return item
+
+
+def produce(item_code: str, qty: float, sales_order: str | None = None, lot: str | None = None) -> list[str]:
+	"""Make and complete a Work Order; returns the Serial Records made (oldest first)."""
+	se = complete(make_work_order(item_code, qty, sales_order=sales_order).name, qty, lot=lot)
+	return [r.name for r in records(stock_entry=se.name)]
+
+
+def status_of(names) -> dict:
+	return dict(frappe.get_all("Serial Record", filters={"name": ("in", list(names))}, fields=["name", "status"], as_list=True))

@@ -31,7 +31,9 @@ from tests.integration.factories import (
 	warehouse,
 )
 
-YY = nowdate()[2:4]
+
+def yy() -> str:
+	return nowdate()[2:4]
 
 
 def serial_group(prefix: str, fmt: str | None = None) -> str:
@@ -50,7 +52,7 @@ def test_completion_makes_one_available_record_per_unit(prefix):
 	se = complete(wo.name, 3)
 
 	units = records(stock_entry=se.name)
-	assert [u.name for u in units] == [f"{prefix}-{YY}-000{n}" for n in (1, 2, 3)]
+	assert [u.name for u in units] == [f"{prefix}-{yy()}-000{n}" for n in (1, 2, 3)]
 	for u in units:
 		assert (u.serial_no, u.status, u.qty, u.trace_type) == (u.name, "Available", 1, "Serial")
 		assert (u.item_code, u.warehouse, u.work_order) == (item, warehouse("Finished Goods"), wo.name)
@@ -77,7 +79,7 @@ def test_items_sharing_a_format_share_the_counter(prefix):
 	b, _b2, _r2 = make_finished_item(qty_in_stock=5, item_group=group)
 	complete(make_work_order(a, 2).name, 2)
 	complete(make_work_order(b, 2).name, 2)
-	assert sorted(u.serial_sequence for u in records(serial_counter=f"{prefix}-{YY}-{{#}}")) == [1, 2, 3, 4]
+	assert sorted(u.serial_sequence for u in records(serial_counter=f"{prefix}-{yy()}-{{#}}")) == [1, 2, 3, 4]
 
 
 def test_work_order_from_a_sales_order_reserves_its_units(prefix):
@@ -119,13 +121,13 @@ def test_fractional_quantity_of_a_serial_item_is_refused_before_submit(prefix):
 
 def test_existing_serial_is_never_overwritten_the_counter_skips_past_it(prefix):
 	item, _bom, _raw = make_finished_item(qty_in_stock=10, item_group=serial_group(prefix))
-	imported = f"{prefix}-{YY}-0002"
+	imported = f"{prefix}-{yy()}-0002"
 	create_units(
 		[NewUnit(imported, {"serial_no": imported, "item_code": item, "trace_type": "Serial", "qty": 1, "notes": "x"})],
 		Reference("Item", item),
 	)
 	se = complete(make_work_order(item, 3).name, 3)
-	assert [u.name for u in records(stock_entry=se.name)] == [f"{prefix}-{YY}-000{n}" for n in (1, 3, 4)]
+	assert [u.name for u in records(stock_entry=se.name)] == [f"{prefix}-{yy()}-000{n}" for n in (1, 3, 4)]
 	assert frappe.db.get_value("Serial Record", imported, "stock_entry") is None
 
 
@@ -282,8 +284,8 @@ def test_generation_events_and_preview_follow_the_settings(prefix):
 		preview_next_serial,
 	)
 
-	assert preview_next_serial(f"{prefix}-{{YY}}-{{0000}}") == f"{prefix}-{YY}-0001"
+	assert preview_next_serial(f"{prefix}-{{YY}}-{{0000}}") == f"{prefix}-{yy()}-0001"
 	item, _bom, _raw = make_finished_item(qty_in_stock=5, item_group=serial_group(prefix))
 	complete(make_work_order(item, 2).name, 2)
-	assert preview_next_serial(f"{prefix}-{{YY}}-{{0000}}") == f"{prefix}-{YY}-0003"
-	assert preview_next_serial(f"{prefix}-{{YYYY}}-{{0000}}") == f"{prefix}-20{YY}-0001"
+	assert preview_next_serial(f"{prefix}-{{YY}}-{{0000}}") == f"{prefix}-{yy()}-0003"
+	assert preview_next_serial(f"{prefix}-{{YYYY}}-{{0000}}") == f"{prefix}-20{yy()}-0001"

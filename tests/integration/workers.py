@@ -17,26 +17,32 @@ def _connect(site: str, sites_path: str):
 	return frappe
 
 
-def complete_work_order(site, sites_path, work_order, qty, barrier, results, rollback=False):
-	"""Complete ``work_order`` at the same moment as the other workers; commit (or roll back)."""
+def submit_entry(site, sites_path, stock_entry, barrier, results, rollback=False):
+	"""Submit the draft Manufacture entry at the same moment as the other workers; commit (or roll back)."""
 	frappe = None
 	try:
 		frappe = _connect(site, sites_path)
-		from erpnext.manufacturing.doctype.work_order.work_order import make_stock_entry
-
-		se = frappe.get_doc(make_stock_entry(work_order, "Manufacture", qty))
-		se.insert()
 		barrier.wait(timeout=60)
-		se.submit()
+		for attempt in range(5):
+			# ERPNext's own stock ledger may deadlock under simultaneous submits; like a user, retry.
+			# A rolled-back attempt must give its serial numbers back, which the caller checks.
+			try:
+				se = frappe.get_doc("Stock Entry", stock_entry)
+				se.submit()
+				break
+			except frappe.QueryDeadlockError:
+				frappe.db.rollback()
+				if attempt == 4:
+					raise
 		names = frappe.get_all("Serial Record", filters={"stock_entry": se.name}, pluck="name")
 		if rollback:
 			frappe.db.rollback()
-			results.put(("rolled back", work_order, names))
+			results.put(("rolled back", stock_entry, names))
 		else:
 			frappe.db.commit()
-			results.put(("committed", work_order, names))
+			results.put(("committed", stock_entry, names))
 	except Exception:
-		results.put(("error", work_order, traceback.format_exc()))
+		results.put(("error", stock_entry, traceback.format_exc()))
 	finally:
 		if frappe:
 			frappe.destroy()

@@ -1,0 +1,32 @@
+"""Delivery Note events: allocate on save, ship on submit, returns, release on delete."""
+
+from assetblaze_trace.services import shipment
+from assetblaze_trace.services.settings import is_enabled
+
+
+def validate(doc, method=None):
+	if not is_enabled():
+		return
+	if doc.get("is_return"):
+		shipment.validate_return(doc)
+	else:
+		shipment.allocate(doc)
+
+
+def on_submit(doc, method=None):
+	if not is_enabled():
+		return
+	if doc.get("is_return"):
+		shipment.receive_return(doc)
+	else:
+		shipment.ship(doc)
+
+
+def on_cancel(doc, method=None):
+	if is_enabled():
+		shipment.on_cancel(doc)
+
+
+def on_trash(doc, method=None):
+	if is_enabled() and doc.docstatus == 0:
+		shipment.release_all(doc)
