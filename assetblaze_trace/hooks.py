@@ -46,11 +46,23 @@ doc_events = {
 	},
 }
 
+app_include_js = ["/assets/assetblaze_trace/js/assetblaze_trace.js"]
+
 doctype_js = {
 	"Item": "public/js/item.js",
-	"Item Group": "public/js/item_group.js",
 	"Stock Entry": "public/js/stock_entry.js",
 	"Work Order": "public/js/work_order.js",
+	"Sales Order": "public/js/sales_order.js",
+	"Delivery Note": "public/js/shipment.js",
+	"Sales Invoice": "public/js/shipment.js",
+}
+
+jinja = {
+	"methods": [
+		"assetblaze_trace.utils.labels.trace_barcode",
+		"assetblaze_trace.utils.labels.trace_qr",
+		"assetblaze_trace.utils.printing.serials_of_row",
+	],
 }
 
 global_search_doctypes = {

@@ -118,6 +118,15 @@ CUSTOM_FIELDS = {
 			"translatable": 0,
 		},
 	],
+	("Delivery Note Item", "Sales Invoice Item"): [
+		{
+			"fieldname": "trace_pick",
+			"fieldtype": "Button",
+			"label": "Pick or Scan Serials",
+			"insert_after": "trace_serials",
+			"depends_on": f"{ENABLED} && parent.docstatus == 0",
+		},
+	],
 	"Sales Order": [
 		{
 			"fieldname": "trace_serials_section",

@@ -16,6 +16,7 @@ from frappe.utils import now
 
 from assetblaze_trace.exceptions import TraceabilityError
 from assetblaze_trace.rules import lifecycle as rules
+from assetblaze_trace.services import search_index
 from assetblaze_trace.services.db import chunks, insert_rows, placeholders
 
 RECORD = "Serial Record"
@@ -108,6 +109,7 @@ def create_units(units: Sequence[NewUnit], reference: Reference, *, extra_events
 		),
 	)
 	names = [u.name for u in units]
+	search_index.index_after_commit([(u.name, u.values.get("serial_no"), u.values.get("item_code")) for u in units])
 	log_events(names, rules.MADE, None, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=1)
 	for offset, event in enumerate(extra_events, start=2):
 		log_events(names, event, rules.AVAILABLE, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=offset)
@@ -201,6 +203,7 @@ def take_back(names: Sequence[str], reference: Reference) -> None:
 	for part in chunks(names):
 		frappe.db.sql(f"DELETE FROM `tabSerial Record Event` WHERE parent IN ({placeholders(part)})", part)
 		frappe.db.sql(f"DELETE FROM `tabSerial Record` WHERE name IN ({placeholders(part)})", part)
+	search_index.unindex_after_commit(names)
 
 
 def raise_moved_on(units: list[str], statuses: dict[str, str | None]) -> None:
@@ -293,6 +296,7 @@ def split(name: str, qty_off: float, reference: Reference) -> str:
 	new_row = dict(row, name=new_name, qty=qty_off, split_from=name, creation=timestamp, modified=timestamp, owner=user, modified_by=user)
 	columns = list(new_row)
 	insert_rows(RECORD, columns, [[new_row[c] for c in columns]])
+	search_index.index_after_commit([(new_name, row.serial_no, row.item_code)])
 	frappe.db.sql(
 		"UPDATE `tabSerial Record` SET qty = qty - %s, modified = %s WHERE name = %s", (qty_off, timestamp, name)
 	)

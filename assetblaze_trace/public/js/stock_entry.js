@@ -1,10 +1,6 @@
-// AssetBlaze Trace: the lot of a Batch-traced completion.
+// AssetBlaze Trace: the lot of a Batch-traced completion, and labels after a completion.
 frappe.ui.form.on("Stock Entry", {
-	onload(frm) {
-		const pending = window.assetblaze_trace_pending_lot;
-		if (frm.is_new() && pending && pending.work_order === frm.doc.work_order && !frm.doc.trace_batch_no) {
-			frm.set_value("trace_batch_no", pending.lot);
-			window.assetblaze_trace_pending_lot = null;
-		}
+	on_submit(frm) {
+		if (frm.doc.purpose === "Manufacture") assetblaze_trace.offer_labels(frm.doc.name);
 	},
 });

@@ -1,0 +1,166 @@
+// AssetBlaze Trace: shared Desk helpers (loaded on every Desk page via app_include_js).
+frappe.provide("assetblaze_trace");
+
+assetblaze_trace.enabled = function () {
+	return !!(frappe.boot.assetblaze_trace && frappe.boot.assetblaze_trace.enabled);
+};
+
+assetblaze_trace.colours = {
+	Available: "green",
+	Reserved: "yellow",
+	Allocated: "blue",
+	Shipped: "gray",
+	Returned: "purple",
+};
+
+assetblaze_trace.status_of = function (doc) {
+	return doc.status === "Available" && doc.sales_order ? "Reserved" : doc.status;
+};
+
+assetblaze_trace.indicator = function (status) {
+	const colour = assetblaze_trace.colours[status] || "gray";
+	return `<span class="indicator-pill ${colour} filterable no-indicator-dot ellipsis">${__(status)}</span>`;
+};
+
+// Render a "Serial Numbers" table of the units matching `filters` into an HTML field.
+assetblaze_trace.render_serials = function (frm, fieldname, filters) {
+	const field = frm.get_field(fieldname);
+	if (!field || !assetblaze_trace.enabled()) return;
+	field.$wrapper.html(`<div class="text-muted small">${__("Loading serial numbers…")}</div>`);
+	frappe.xcall("assetblaze_trace.api.get_units", { filters, limit: 200 }).then((r) => {
+		const esc = frappe.utils.escape_html;
+		const link = (doctype, name) =>
+			name ? `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(name)}">${esc(name)}</a>` : "";
+		const summary = (r.counts || [])
+			.map((c) => {
+				const reserved = c.status === "Available" ? c.stamped : 0;
+				const parts = [`${assetblaze_trace.indicator(c.status)} ${c.units - reserved}`];
+				if (reserved) parts.push(`${assetblaze_trace.indicator("Reserved")} ${reserved}`);
+				return parts.join(" ");
+			})
+			.join(" ");
+		const route = Object.entries(filters)
+			.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+			.join("&");
+		let html = `<div class="trace-serials">
+			<div class="flex justify-between align-center" style="margin-bottom: var(--margin-sm)">
+				<div>${summary || `<span class="text-muted">${__("No serial records yet.")}</span>`}</div>
+				<a class="btn btn-xs btn-default" href="/app/serial-record?${route}">${__("Open full list ({0})", [r.total])}</a>
+			</div>`;
+		if (r.rows.length) {
+			html += `<table class="table table-bordered table-sm trace-serials-table" style="font-size: var(--text-sm)">
+				<thead><tr>
+					<th>${__("Serial / Lot No")}</th><th>${__("Item")}</th><th>${__("Qty")}</th><th>${__("Status")}</th>
+					<th>${__("Warehouse")}</th><th>${__("Work Order")}</th><th>${__("Sales Order")}</th>
+					<th>${__("Customer")}</th><th>${__("Delivery Note")}</th>
+				</tr></thead><tbody>`;
+			for (const row of r.rows) {
+				html += `<tr>
+					<td>${link("Serial Record", row.name).replace(esc(row.name), esc(row.serial_no))}</td>
+					<td>${esc(row.item_code)}</td>
+					<td>${row.qty}</td>
+					<td>${assetblaze_trace.indicator(row.display_status)}</td>
+					<td>${esc(row.warehouse || "")}</td>
+					<td>${link("Work Order", row.work_order)}</td>
+					<td>${link("Sales Order", row.sales_order)}</td>
+					<td>${link("Customer", row.customer)}</td>
+					<td>${link("Delivery Note", row.delivery_note)}${link("Sales Invoice", row.sales_invoice)}</td>
+				</tr>`;
+			}
+			html += "</tbody></table>";
+			if (r.total > r.rows.length) {
+				html += `<div class="text-muted small">${__("Showing the newest {0} of {1}.", [r.rows.length, r.total])}</div>`;
+			}
+		}
+		html += "</div>";
+		field.$wrapper.html(html);
+	});
+};
+
+// Print labels for the given Serial Records as one PDF.
+assetblaze_trace.print_labels = function (names, print_format) {
+	if (!names || !names.length) return;
+	const params = new URLSearchParams({
+		doctype: "Serial Record",
+		name: JSON.stringify(names),
+		format: print_format || "Serial Label",
+		no_letterhead: 1,
+	});
+	window.open(`/api/method/frappe.utils.print_format.download_multi_pdf?${params.toString()}`);
+};
+
+assetblaze_trace.offer_labels = function (stock_entry) {
+	if (!assetblaze_trace.enabled() || !(frappe.boot.assetblaze_trace || {}).prompt_label_print) return;
+	frappe.xcall("assetblaze_trace.api.units_of_stock_entry", { stock_entry }).then((names) => {
+		if (!names.length) return;
+		frappe.confirm(
+			__("{0} traced units were made. Print their labels now?", [names.length]),
+			() => assetblaze_trace.print_labels(names)
+		);
+	});
+};
+
+// The units of one shipment row: typed or scanned, with the FIFO suggestion shown.
+assetblaze_trace.pick_serials = function (frm, cdt, cdn) {
+	const row = locals[cdt][cdn];
+	const so_field = cdt === "Delivery Note Item" ? "against_sales_order" : "sales_order";
+	const qty = Math.abs(row.stock_qty || row.qty || 0);
+	const dialog = new frappe.ui.Dialog({
+		title: __("Serials for row {0}: {1}", [row.idx, row.item_code]),
+		fields: [
+			{
+				fieldtype: "Data",
+				fieldname: "scan",
+				label: __("Scan or type a serial"),
+				options: "Barcode",
+				onchange() {
+					const value = (dialog.get_value("scan") || "").trim();
+					if (!value) return;
+					const listed = (dialog.get_value("serials") || "").split("\n").filter(Boolean);
+					if (!listed.includes(value)) listed.push(value);
+					dialog.set_value("serials", listed.join("\n"));
+					dialog.set_value("scan", "");
+				},
+			},
+			{
+				fieldtype: "Small Text",
+				fieldname: "serials",
+				label: __("Serials (one per line)"),
+				default: row.trace_serials || "",
+			},
+			{ fieldtype: "HTML", fieldname: "suggestion" },
+		],
+		primary_action_label: __("Set"),
+		primary_action(values) {
+			frappe.model.set_value(cdt, cdn, "trace_serials", values.serials || "");
+			dialog.hide();
+		},
+		secondary_action_label: __("Use FIFO Suggestion"),
+		secondary_action() {
+			const listed = (dialog.get_value("serials") || "").split("\n").filter(Boolean);
+			dialog.set_value("serials", listed.concat(dialog.fifo || []).join("\n"));
+		},
+	});
+	const refresh = () =>
+		frappe
+			.xcall("assetblaze_trace.api.suggest_units", {
+				doctype: frm.doctype,
+				name: frm.doc.name,
+				row: row.name,
+				item_code: row.item_code,
+				warehouse: row.warehouse,
+				qty,
+				sales_order: row[so_field] || null,
+				listed: dialog.get_value("serials") || "",
+			})
+			.then((r) => {
+				dialog.fifo = r.suggested;
+				dialog.fields_dict.suggestion.$wrapper.html(
+					`<div class="text-muted small">${__("{0} Available in {1}.", [r.available, frappe.utils.escape_html(row.warehouse || "")])}
+					${r.suggested.length ? __("FIFO would add: {0}", [r.suggested.map(frappe.utils.escape_html).join(", ")]) : ""}</div>`
+				);
+			});
+	dialog.fields_dict.serials.$input.on("change", refresh);
+	dialog.show();
+	refresh();
+};

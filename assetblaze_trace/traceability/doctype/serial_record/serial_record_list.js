@@ -1,0 +1,23 @@
+// Copyright (c) 2026, AssetBlaze and contributors
+// For license information, please see license.txt
+
+frappe.listview_settings["Serial Record"] = {
+	add_fields: ["status", "sales_order", "trace_type", "qty"],
+	has_indicator_for_draft: true,
+	get_indicator(doc) {
+		const status = doc.status === "Available" && doc.sales_order ? "Reserved" : doc.status;
+		const colours = { Available: "green", Reserved: "yellow", Allocated: "blue", Shipped: "gray", Returned: "purple" };
+		const filter = status === "Reserved" ? "sales_order,is,set" : `status,=,${doc.status}`;
+		return [__(status), colours[status] || "gray", filter];
+	},
+	onload(listview) {
+		listview.page.add_action_item(__("Print Labels"), () => {
+			const names = listview.get_checked_items(true);
+			if (!names.length) {
+				frappe.msgprint(__("Select the serial records to print labels for."));
+				return;
+			}
+			assetblaze_trace.print_labels(names);
+		});
+	},
+};
