@@ -148,6 +148,28 @@ def link_app() -> None:
 	say(f"bench app {APP} -> {REPO}")
 
 
+def ensure_python_dependencies() -> None:
+	"""The app's own PyPI dependencies (pyproject.toml) in the bench's env, as `bench get-app` would do."""
+	import tomllib
+
+	python = str(BENCH / "env/bin/python")
+	wanted = tomllib.loads((REPO / "pyproject.toml").read_text())["project"].get("dependencies", [])
+	missing = []
+	for requirement in wanted:
+		name = requirement.split(";")[0].split("[")[0]
+		for sep in ("~=", "==", ">=", "<=", "<", ">", "!="):
+			name = name.split(sep)[0]
+		probe = f"import importlib.metadata as m; m.distribution({name.strip()!r})"
+		if subprocess.run([python, "-c", probe], capture_output=True).returncode:
+			missing.append(requirement)
+	if missing:
+		say("installing the app's dependencies into the bench: " + ", ".join(missing))
+		if shutil.which("uv"):
+			run(["uv", "pip", "install", "--python", python, *missing])
+		else:
+			run([python, "-m", "pip", "install", *missing])
+
+
 def frappe_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 	cmd = [str(BENCH / "env/bin/python"), "-m", "frappe.utils.bench_helper", "frappe", *args]
 	say("$ frappe " + " ".join(args))
@@ -195,6 +217,7 @@ def main() -> int:
 	ensure_mariadb()
 	ensure_redis()
 	link_app()
+	ensure_python_dependencies()
 	ensure_site()
 	env = dict(os.environ, ASSETBLAZE_TEST_SITE=SITE, ASSETBLAZE_BENCH=str(BENCH))
 	say(f"running unit + integration tests against site {SITE}")

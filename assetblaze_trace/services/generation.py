@@ -17,7 +17,14 @@ from assetblaze_trace.rules.serial_format import ParsedFormat, SerialFormatError
 from assetblaze_trace.services import counter
 from assetblaze_trace.services.config import ItemTraceConfig, resolve_item
 from assetblaze_trace.services.db import chunks, placeholders
-from assetblaze_trace.services.lifecycle import NewUnit, Reference, create_units, name_units, take_back
+from assetblaze_trace.services.lifecycle import (
+	NewUnit,
+	Reference,
+	create_serial_range,
+	create_units,
+	name_units,
+	take_back,
+)
 
 MAX_LOT_LENGTH = 120
 
@@ -135,7 +142,10 @@ def generate(stock_entry) -> list[str]:
 			"Item", filters={"name": ("in", [r.item_code for r, _c in rows])}, fields=["name", "item_name"], as_list=True
 		)
 	)
+	reference = Reference("Stock Entry", stock_entry.name)
+	extra_events = (rules.RESERVED,) if sales_order else ()
 	units: list[NewUnit] = []
+	made: list[str] = []
 	for row, config in rows:
 		base = {
 			**common,
@@ -146,7 +156,18 @@ def generate(stock_entry) -> list[str]:
 		}
 		if config.is_serial:
 			qty = round(flt(row.transfer_qty or row.qty))
-			for serial, key, sequence in take_serials(parsed_format(config), qty, made_on):
+			fmt = parsed_format(config)
+			taken = take_serials(fmt, qty, made_on)
+			first, last = taken[0][2], taken[-1][2]
+			if last - first + 1 == len(taken):  # one unbroken run of numbers: the database writes it
+				head, tail = fmt.render_parts(getdate(made_on))
+				names = [serial for serial, _key, _seq in taken]
+				create_serial_range(
+					head, tail, fmt.padding, first, names, {**base, "serial_counter": taken[0][1]}, reference, extra_events
+				)
+				made += names
+				continue
+			for serial, key, sequence in taken:
 				units.append(
 					NewUnit(serial, {**base, "serial_no": serial, "qty": 1, "serial_counter": key, "serial_sequence": sequence})
 				)
@@ -158,9 +179,8 @@ def generate(stock_entry) -> list[str]:
 					{**base, "serial_no": lot, "qty": flt(row.transfer_qty or row.qty)},
 				)
 			)
-	reference = Reference("Stock Entry", stock_entry.name)
-	create_units(units, reference, extra_events=(rules.RESERVED,) if sales_order else ())
-	return [u.name for u in units]
+	create_units(units, reference, extra_events=extra_events)
+	return made + [u.name for u in units]
 
 
 def take_serials(fmt: ParsedFormat, qty: int, made_on) -> list[tuple[str, str, int]]:
