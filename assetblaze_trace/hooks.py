@@ -69,4 +69,7 @@ global_search_doctypes = {
 	"Default": [{"doctype": "Serial Record", "index": 5}],
 }
 
+# A unit's history names the documents it went through; that must not stop a draft being deleted.
+ignore_links_on_delete = ["Serial Record Event"]
+
 export_python_type_annotations = True

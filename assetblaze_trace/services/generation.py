@@ -20,6 +20,7 @@ from assetblaze_trace.services.db import chunks, placeholders
 from assetblaze_trace.services.lifecycle import (
 	NewUnit,
 	Reference,
+	SerialRange,
 	create_serial_range,
 	create_units,
 	name_units,
@@ -159,13 +160,16 @@ def generate(stock_entry) -> list[str]:
 			fmt = parsed_format(config)
 			taken = take_serials(fmt, qty, made_on)
 			first, last = taken[0][2], taken[-1][2]
-			if last - first + 1 == len(taken):  # one unbroken run of numbers: the database writes it
+			if last - first + 1 == len(taken) and frappe.db.db_type == "mariadb":
+				# one unbroken run of numbers: the database writes it from its sequence table
 				head, tail = fmt.render_parts(getdate(made_on))
-				names = [serial for serial, _key, _seq in taken]
 				create_serial_range(
-					head, tail, fmt.padding, first, names, {**base, "serial_counter": taken[0][1]}, reference, extra_events
+					SerialRange(head, tail, fmt.padding, first, last),
+					{**base, "serial_counter": taken[0][1]},
+					reference,
+					extra_events,
 				)
-				made += names
+				made += [serial for serial, _key, _seq in taken]
 				continue
 			for serial, key, sequence in taken:
 				units.append(
@@ -193,12 +197,26 @@ def take_serials(fmt: ParsedFormat, qty: int, made_on) -> list[tuple[str, str, i
 	while needed:
 		first = counter.take(key, needed)
 		serials = fmt.render_many(on, first, needed)
-		taken = existing_names(serials)
+		taken = existing_in_range(fmt, on, first, needed) if frappe.db.db_type == "mariadb" else existing_names(serials)
 		for offset, serial in enumerate(serials):
 			if serial not in taken:
 				out.append((serial, key, first + offset))
 		needed = len(taken)
 	return out
+
+
+def existing_in_range(fmt: ParsedFormat, on, first: int, count: int) -> set[str]:
+	"""Serials of the range that exist already, looked up by the database from its sequence table."""
+	head, tail = fmt.render_parts(on)
+	return set(
+		frappe.db.sql(
+			f"""SELECT r.name FROM seq_{int(first)}_to_{int(first) + count - 1} s
+			JOIN `tabSerial Record` r
+				ON r.name = CONCAT(%(head)s, LPAD(s.seq, GREATEST(%(padding)s, LENGTH(s.seq)), '0'), %(tail)s)""",
+			{"head": head, "tail": tail, "padding": fmt.padding},
+			pluck=True,
+		)
+	)
 
 
 def existing_names(names: list[str]) -> set[str]:

@@ -3,7 +3,6 @@
 
 frappe.ui.form.on("Serial Record", {
 	refresh(frm) {
-		frm.disable_save_if_not_dirty?.();
 		const status = assetblaze_trace.status_of(frm.doc);
 		frm.page.set_indicator(__(status), assetblaze_trace.colours[status] || "gray");
 		frm.trigger("render_timeline");

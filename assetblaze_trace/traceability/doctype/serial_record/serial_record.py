@@ -50,8 +50,29 @@ class SerialRecord(Document):
 
 def on_doctype_update():
 	"""Indexes for picking, the report and the document views (set-based queries rely on them)."""
-	frappe.db.add_index("Serial Record", ["item_code", "warehouse", "status", "sales_order", "manufactured_on"], "pick_idx")
-	frappe.db.add_index("Serial Record", ["status", "item_code", "manufactured_on"], "status_item_idx")
-	frappe.db.add_index("Serial Record", ["item_code", "manufactured_on"], "item_made_idx")
+	# FIFO picking (item, status, warehouse, reservation; oldest first) and the report's item + status filter.
+	frappe.db.add_index(
+		"Serial Record", ["item_code", "status", "warehouse", "sales_order", "manufactured_on"], "pick_status_idx"
+	)
+	frappe.db.add_index("Serial Record", ["item_code", "manufactured_on"], "item_made_idx")  # Item view
+	frappe.db.add_index("Serial Record", ["manufactured_on"], "made_idx")  # newest first, unfiltered
 	for column in ("work_order", "stock_entry", "sales_order", "delivery_note", "sales_invoice", "shipment_row", "serial_no"):
 		frappe.db.add_index("Serial Record", [column])
+	binary_serial_no()
+
+
+def binary_serial_no():
+	"""Compare serial strings byte by byte (MariaDB): a search by fragment scans the serial index,
+	and a binary comparison is what makes that scan fast on a million records. Serials are
+	identifiers, so exact comparison is also the right meaning; the report's search also tries the
+	fragment in upper case."""
+	if frappe.db.db_type != "mariadb":
+		return
+	collation = frappe.db.sql(
+		"""SELECT collation_name FROM information_schema.columns
+		WHERE table_schema = DATABASE() AND table_name = 'tabSerial Record' AND column_name = 'serial_no'"""
+	)
+	if collation and collation[0][0] != "utf8mb4_bin":
+		frappe.db.sql_ddl(
+			"ALTER TABLE `tabSerial Record` MODIFY `serial_no` varchar(140) COLLATE utf8mb4_bin DEFAULT NULL"
+		)

@@ -7,7 +7,10 @@ frappe.listview_settings["Serial Record"] = {
 	get_indicator(doc) {
 		const status = doc.status === "Available" && doc.sales_order ? "Reserved" : doc.status;
 		const colours = { Available: "green", Reserved: "yellow", Allocated: "blue", Shipped: "gray", Returned: "purple" };
-		const filter = status === "Reserved" ? "sales_order,is,set" : `status,=,${doc.status}`;
+		const filter = {
+			Reserved: "status,=,Available|sales_order,is,set",
+			Available: "status,=,Available|sales_order,is,not set",
+		}[status] || `status,=,${doc.status}`;
 		return [__(status), colours[status] || "gray", filter];
 	},
 	onload(listview) {

@@ -68,7 +68,10 @@ def build_query(filters: frappe._dict):
 	search = (filters.get("search") or "").strip()
 	if search:
 		escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-		query = query.where(record.serial_no.like(f"%{escaped}%"))
+		condition = record.serial_no.like(f"%{escaped}%")
+		if escaped.upper() != escaped:  # serials compare exactly: also find the fragment typed in lower case
+			condition = condition | record.serial_no.like(f"%{escaped.upper()}%")
+		query = query.where(condition)
 	limit = cint(filters.get("limit") or DEFAULT_LIMIT)
 	query = query.orderby(record.manufactured_on, order=frappe.qb.desc).orderby(record.name, order=frappe.qb.desc)
 	if limit > 0:
