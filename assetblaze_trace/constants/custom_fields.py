@@ -109,7 +109,7 @@ CUSTOM_FIELDS = {
 	("Delivery Note Item", "Sales Invoice Item", "Stock Entry Detail"): [
 		{
 			"fieldname": "trace_serials",
-			"fieldtype": "Small Text",
+			"fieldtype": "Long Text",  # a shipment of thousands of units lists them all
 			"label": "Traced Serials",
 			"insert_after": "batch_no",
 			"depends_on": ENABLED,

@@ -119,12 +119,17 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 			title=_("Duplicate Serials"),
 		)
 	carry_pool = carried.get((row.item_code, row.warehouse), [])
-	carry = [u for u in typed if u in carry_pool] if typed else carry_pool[:need]
-	for u in carry:
-		carry_pool.remove(u)
-	typed_rest = [u for u in typed if u not in carry]
+	if carry_pool:
+		pool = set(carry_pool)
+		carry = [u for u in typed if u in pool] if typed else carry_pool[:need]
+		taken = set(carry)
+		carry_pool[:] = [u for u in carry_pool if u not in taken]
+		typed_rest = [u for u in typed if u not in taken]
+	else:
+		carry, typed_rest = [], typed
+	current_set = set(current)
 
-	if typed_rest and set(typed_rest) != set(current):
+	if typed_rest and set(typed_rest) != current_set:
 		if len(typed) > need:
 			frappe.throw(
 				_("Row {0}: {1} serials are listed for item {2} but its quantity is {3}. Remove serials or raise the quantity.").format(
@@ -134,10 +139,11 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 				title=_("Too Many Serials"),
 			)
 		_validate_hand_picked(doc, kind, row, typed_rest)
-		release([u for u in current if u not in typed_rest], reference)
+		wanted = set(typed_rest)
+		release([u for u in current if u not in wanted], reference)
 		keep = typed_rest
 	else:
-		keep = [u for u in (typed_rest or current) if u in current]
+		keep = [u for u in (typed_rest or current) if u in current_set]
 		room = max(need - len(carry), 0)
 		release(keep[room:], reference)
 		keep = keep[:room]
@@ -146,7 +152,7 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 	picked = _fifo(row.item_code, row.warehouse, row.get(kind.so_field), missing, exclude=keep) if missing > 0 else []
 	if len(picked) < missing:
 		_not_enough(row, need, len(carry) + len(keep) + len(picked))
-	newly = [u for u in keep if u not in current] + [p.name for p in picked]
+	newly = [u for u in keep if u not in current_set] + [p.name for p in picked]
 	move(
 		newly,
 		rules.ALLOCATE,
@@ -331,18 +337,23 @@ def ship(doc) -> None:
 	reference = Reference(doc.doctype, doc.name)
 	shipped_on = now()
 	for row, _config in traced_rows(doc):
-		units = frappe.db.sql(
-			f"SELECT name FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND shipment_row = %s "
-			"AND status = 'Allocated'",
-			(doc.name, row.name),
-			pluck=True,
-		)
+		current = {
+			r.name: r
+			for r in frappe.db.sql(
+				f"SELECT name, status FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND shipment_row = %s "
+				"AND status = 'Allocated' FOR UPDATE",
+				(doc.name, row.name),
+				as_dict=True,
+			)
+		}
 		values = {"shipped_on": shipped_on, "customer": doc.customer, kind.link_field: doc.name, "shipment_row": row.name}
 		if row.get(kind.so_field):
 			values["sales_order"] = row.get(kind.so_field)
-		move(units, rules.SHIP, reference, set_values=values)
-		carried = [u for u in parse_serial_list(row.get("trace_serials")) if u not in set(units)]
-		if carried and doc.get("amended_from"):
+		move(list(current), rules.SHIP, reference, set_values=values, current=current)
+		if not doc.get("amended_from"):
+			continue
+		carried = [u for u in parse_serial_list(row.get("trace_serials")) if u not in current]
+		if carried:
 			rows = lock_units(carried, ("status", kind.link_field))
 			carried = [u for u in carried if rows.get(u) and rows[u][kind.link_field] == doc.amended_from]
 			move(carried, rules.SHIPMENT_AMENDED, reference, set_values=values, current=rows)

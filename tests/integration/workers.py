@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import traceback
 
@@ -53,7 +54,8 @@ def run_function(site, sites_path, dotted, kwargs, barrier, results, commit=True
 	frappe = None
 	try:
 		frappe = _connect(site, sites_path)
-		fn = frappe.get_attr(dotted)
+		module, name = dotted.rsplit(".", 1)
+		fn = getattr(importlib.import_module(module), name)
 		barrier.wait(timeout=60)
 		value = fn(**kwargs)
 		if commit:
