@@ -1,7 +1,7 @@
 // AssetBlaze Trace: the Item form shows the resolved traceability and the item's serial records.
 frappe.ui.form.on("Item", {
 	refresh(frm) {
-		if (!assetblaze_trace_enabled() || frm.is_new()) return;
+		if (!assetblaze_trace.enabled() || frm.is_new()) return;
 		frappe
 			.xcall("assetblaze_trace.services.config.get_item_trace_config", { item_code: frm.doc.name })
 			.then((r) => {
@@ -17,12 +17,6 @@ frappe.ui.form.on("Item", {
 				html += "</div>";
 				field.$wrapper.html(html);
 			});
-		if (window.assetblaze_trace && assetblaze_trace.render_serials) {
-			assetblaze_trace.render_serials(frm, "trace_serials_html", { item_code: frm.doc.name });
-		}
+		assetblaze_trace.render_serials(frm, "trace_serials_html", { item_code: frm.doc.name });
 	},
 });
-
-function assetblaze_trace_enabled() {
-	return !!(frappe.boot.assetblaze_trace && frappe.boot.assetblaze_trace.enabled);
-}
