@@ -34,7 +34,8 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 		const summary = (r.counts || [])
 			.map((c) => {
 				const reserved = c.status === "Available" ? c.stamped : 0;
-				const parts = [`${assetblaze_trace.indicator(c.status)} ${c.units - reserved}`];
+				const parts = [];
+				if (c.units - reserved) parts.push(`${assetblaze_trace.indicator(c.status)} ${c.units - reserved}`);
 				if (reserved) parts.push(`${assetblaze_trace.indicator("Reserved")} ${reserved}`);
 				return parts.join(" ");
 			})
