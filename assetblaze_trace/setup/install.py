@@ -30,10 +30,33 @@ def before_install():
 
 def after_install():
 	make_custom_fields()
+	allow_in_global_search()
 
 
 def after_migrate():
 	make_custom_fields()
+	allow_in_global_search()
+
+
+SEARCHABLE = "Serial Record"
+
+
+def allow_in_global_search():
+	"""Add Serial Record to the awesome bar's searched DocTypes. Frappe fills that list from the apps'
+	hooks only in the setup wizard, so an app installed later adds itself (keeping the user's order)."""
+	settings = frappe.get_single("Global Search Settings")
+	if any(row.document_type == SEARCHABLE for row in settings.allowed_in_global_search):
+		return
+	settings.append("allowed_in_global_search", {"document_type": SEARCHABLE})
+	settings.flags.ignore_permissions = True
+	settings.save()
+	frappe.cache.hdel("global_search", "search_priorities")
+
+
+def remove_from_global_search():
+	frappe.db.delete("Global Search DocType", {"document_type": SEARCHABLE})
+	frappe.db.delete("__global_search", {"doctype": SEARCHABLE})
+	frappe.cache.hdel("global_search", "search_priorities")
 
 
 def make_custom_fields():
@@ -42,6 +65,7 @@ def make_custom_fields():
 
 def before_uninstall():
 	delete_custom_fields()
+	remove_from_global_search()
 
 
 def delete_custom_fields():

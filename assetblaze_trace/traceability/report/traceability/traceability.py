@@ -56,8 +56,11 @@ def build_query(filters: frappe._dict):
 		record.shipped_on,
 	)
 	status = filters.get("status")
+	# Reserved and Available are told apart as on the list: an Available unit with an order is Reserved.
 	if status == "Reserved":
 		query = query.where((record.status == "Available") & record.sales_order.isnotnull())
+	elif status == "Available":
+		query = query.where((record.status == "Available") & record.sales_order.isnull())
 	elif status:
 		query = query.where(record.status == status)
 	for field in ("item_code", "warehouse", "sales_order", "customer", "work_order"):
