@@ -45,12 +45,21 @@ def get_units(filters: dict | str, limit: int = 200) -> dict:
 
 	limit = min(max(cint(limit) or 200, 1), 1000)
 	rows = frappe.get_all(
-		"Serial Record", filters=filters, fields=VIEW_FIELDS, order_by="manufactured_on desc, name desc", limit=limit
+		"Serial Record",
+		filters=filters,
+		fields=VIEW_FIELDS,
+		order_by="manufactured_on desc, name desc",
+		limit=limit,
 	)
 	counts = frappe.get_all(
 		"Serial Record",
 		filters=filters,
-		fields=["status", "count(name) as units", "sum(qty) as qty", "sum(if(sales_order is null, 0, 1)) as stamped"],
+		fields=[
+			"status",
+			"count(name) as units",
+			"sum(qty) as qty",
+			"sum(if(sales_order is null, 0, 1)) as stamped",
+		],
 		group_by="status",
 	)
 	for row in rows:
@@ -65,7 +74,16 @@ def get_units(filters: dict | str, limit: int = 200) -> dict:
 
 
 @frappe.whitelist()
-def suggest_units(doctype: str, name: str, row: str, item_code: str, warehouse: str, qty: float, sales_order: str | None = None, listed: str | None = None) -> dict:
+def suggest_units(
+	doctype: str,
+	name: str,
+	row: str,
+	item_code: str,
+	warehouse: str,
+	qty: float,
+	sales_order: str | None = None,
+	listed: str | None = None,
+) -> dict:
 	"""For the shipment dialog: what FIFO would pick for a row, after the units typed or scanned."""
 	if not frappe.db.exists(doctype, name):
 		frappe.has_permission(doctype, "create", throw=True)
@@ -93,10 +111,16 @@ def suggest_units(doctype: str, name: str, row: str, item_code: str, warehouse: 
 				order_by="manufactured_on asc, name asc",
 				limit=need - len(pool),
 			)
-	held = frappe.get_all(
-		"Serial Record", filters={"shipment_row": row, "status": "Allocated"}, pluck="name"
-	) if row else []
-	return {"suggested": [p.name for p in pool], "held": held, "available": frappe.db.count("Serial Record", conditions)}
+	held = (
+		frappe.get_all("Serial Record", filters={"shipment_row": row, "status": "Allocated"}, pluck="name")
+		if row
+		else []
+	)
+	return {
+		"suggested": [p.name for p in pool],
+		"held": held,
+		"available": frappe.db.count("Serial Record", conditions),
+	}
 
 
 @frappe.whitelist()
@@ -104,7 +128,10 @@ def units_of_stock_entry(stock_entry: str) -> list[str]:
 	"""Units a Manufacture entry made (for the print-labels prompt)."""
 	frappe.get_doc("Stock Entry", stock_entry).check_permission("read")
 	return frappe.get_all(
-		"Serial Record", filters={"stock_entry": stock_entry}, pluck="name", order_by="serial_sequence asc, name asc"
+		"Serial Record",
+		filters={"stock_entry": stock_entry},
+		pluck="name",
+		order_by="serial_sequence asc, name asc",
 	)
 
 

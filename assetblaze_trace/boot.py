@@ -10,7 +10,9 @@ def boot_session(bootinfo):
 	settings = get_settings()
 	if not settings.enabled and bootinfo.get("allowed_workspaces"):
 		# Master toggle off: no Traceability workspace in the sidebar either.
-		bootinfo.allowed_workspaces = [w for w in bootinfo.allowed_workspaces if w.get("name") != "Traceability"]
+		bootinfo.allowed_workspaces = [
+			w for w in bootinfo.allowed_workspaces if w.get("name") != "Traceability"
+		]
 	bootinfo.assetblaze_trace = {
 		"enabled": settings.enabled,
 		"scope": settings.config_scope,

@@ -1,7 +1,9 @@
 app_name = "assetblaze_trace"
 app_title = "AssetBlaze Trace"
 app_publisher = "AssetBlaze"
-app_description = "Serial-number and batch/lot traceability for ERPNext, from Work Order to shipment and return"
+app_description = (
+	"Serial-number and batch/lot traceability for ERPNext, from Work Order to shipment and return"
+)
 app_email = "dev@assetblaze.example"
 app_license = "mit"
 required_apps = ["frappe/erpnext"]

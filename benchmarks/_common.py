@@ -43,4 +43,7 @@ def median(values: list[float]) -> float:
 
 
 def show(label: str, values: list[float]) -> None:
-	print(f"{label:<58} median {median(values):8.3f} s   runs: {', '.join(f'{v:.3f}' for v in values)}", flush=True)
+	print(
+		f"{label:<58} median {median(values):8.3f} s   runs: {', '.join(f'{v:.3f}' for v in values)}",
+		flush=True,
+	)

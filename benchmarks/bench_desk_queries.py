@@ -14,8 +14,8 @@ args = parse_args(__doc__, runs=7, item="SEED-ITEM-07")
 frappe = connect(args.site)
 frappe.db.set_single_value("Traceability Settings", "enabled", 1)
 
-from assetblaze_trace import api  # noqa: E402
-from assetblaze_trace.traceability.report.traceability import traceability as report  # noqa: E402
+from assetblaze_trace import api
+from assetblaze_trace.traceability.report.traceability import traceability as report
 
 print(f"Serial Records in the table: {frappe.db.count('Serial Record'):,}\n", flush=True)
 
@@ -47,4 +47,7 @@ for label, filters in cases:
 	plan(filters)
 
 result = api.get_units({"item_code": args.item})
-measure(f"item Serial Numbers view ({len(result['rows'])} of {result['total']:,})", lambda: api.get_units({"item_code": args.item}))
+measure(
+	f"item Serial Numbers view ({len(result['rows'])} of {result['total']:,})",
+	lambda: api.get_units({"item_code": args.item}),
+)

@@ -13,7 +13,7 @@ from _common import connect, median, parse_args, show, timed
 args = parse_args(__doc__, units=10000, runs=3, native_runs=3)
 frappe = connect(args.site)
 
-from tests.integration import factories as f  # noqa: E402  (ERPNext documents, as the tests make them)
+from tests.integration import factories as f
 
 f.settings(enabled=1)
 prefix = f.uid("BG")
@@ -39,7 +39,10 @@ def run(item: str, n_runs: int, label: str) -> list[float]:
 		frappe.delete_doc("Stock Entry", se.name, force=True)
 		frappe.get_doc("Work Order", wo.name).cancel()
 		frappe.db.commit()
-		print(f"  {label}: {times[-1]:.3f} s, Serial Records made {made}, ERPNext Serial Nos made {native_made}", flush=True)
+		print(
+			f"  {label}: {times[-1]:.3f} s, Serial Records made {made}, ERPNext Serial Nos made {native_made}",
+			flush=True,
+		)
 	return times
 
 

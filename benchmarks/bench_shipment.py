@@ -13,7 +13,7 @@ from _common import connect, median, parse_args, show, timed
 
 args = parse_args(__doc__, units=5000, runs=3, native_runs=1, pool=8000)
 frappe = connect(args.site)
-from tests.integration import factories as f  # noqa: E402
+from tests.integration import factories as f
 
 print(f"Serial Records in the table: {frappe.db.count('Serial Record'):,}", flush=True)
 f.settings(enabled=1)
@@ -80,7 +80,9 @@ ours_save, ours_submit = run(
 	item,
 	args.runs,
 	"AssetBlaze",
-	lambda dn: f"{frappe.db.count('Serial Record', {'delivery_note': dn.name, 'status': 'Shipped'})} units Shipped",
+	lambda dn: (
+		f"{frappe.db.count('Serial Record', {'delivery_note': dn.name, 'status': 'Shipped'})} units Shipped"
+	),
 )
 show(f"AssetBlaze save (allocate {args.units} FIFO)", ours_save)
 show(f"AssetBlaze submit (ship {args.units})", ours_submit)
@@ -96,7 +98,9 @@ if args.native_runs:
 		native,
 		args.native_runs,
 		"native",
-		lambda dn: f"{frappe.db.count('Serial No', {'item_code': native, 'status': 'Delivered'})} Serial Nos Delivered",
+		lambda dn: (
+			f"{frappe.db.count('Serial No', {'item_code': native, 'status': 'Delivered'})} Serial Nos Delivered"
+		),
 	)
 	show(f"ERPNext native save ({args.units})", n_save)
 	show(f"ERPNext native submit ({args.units}, picked automatically)", n_submit)

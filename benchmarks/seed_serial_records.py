@@ -15,7 +15,7 @@ from _common import connect, parse_args
 
 args = parse_args(__doc__, count=1_000_000, items=50)
 frappe = connect(args.site)
-from tests.integration import factories as f  # noqa: E402
+from tests.integration import factories as f
 
 abbr = f.abbr()
 items = [f"SEED-ITEM-{i:02d}" for i in range(args.items)]

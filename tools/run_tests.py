@@ -81,7 +81,9 @@ def ensure_mariadb() -> None:
 		if shutil.which("service"):
 			subprocess.run(["service", "mariadb", "start"], check=False)
 		if not port_open("127.0.0.1", port) and shutil.which("mysqld_safe"):
-			subprocess.Popen(["mysqld_safe"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+			subprocess.Popen(
+				["mysqld_safe"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+			)
 		wait_for("127.0.0.1", port, "MariaDB")
 
 
@@ -97,7 +99,9 @@ def ensure_redis() -> None:
 			continue
 		say(f"{key} is not running: starting redis-server on port {port}")
 		conf_path = BENCH / "config" / conf
-		cmd = ["redis-server", str(conf_path)] if conf_path.exists() else ["redis-server", "--port", str(port)]
+		cmd = (
+			["redis-server", str(conf_path)] if conf_path.exists() else ["redis-server", "--port", str(port)]
+		)
 		subprocess.Popen(
 			[*cmd, "--daemonize", "yes"], cwd=BENCH, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
 		)
@@ -129,9 +133,13 @@ def link_app() -> None:
 			check=True,
 		).stdout.strip()
 		Path(site_packages, f"_{APP}_bench.pth").write_text(str(BENCH / "apps" / APP) + "\n")
-		where = subprocess.run(list(map(str, probe)), capture_output=True, text=True, cwd=sites).stdout.strip()
+		where = subprocess.run(
+			list(map(str, probe)), capture_output=True, text=True, cwd=sites
+		).stdout.strip()
 		if not where.startswith(str(REPO) + os.sep):
-			raise SystemExit(f"[run_tests] the bench imports {APP} from {where or 'nowhere'}, not from {REPO}")
+			raise SystemExit(
+				f"[run_tests] the bench imports {APP} from {where or 'nowhere'}, not from {REPO}"
+			)
 
 	apps_txt = BENCH / "sites/apps.txt"
 	apps = apps_txt.read_text().split()
@@ -201,7 +209,19 @@ def ensure_site() -> None:
 
 
 def pytest_cmd(python: str, paths: list[str]) -> list[str]:
-	return [python, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"), *paths, *sys.argv[1:]]
+	return [
+		python,
+		"-m",
+		"pytest",
+		"-p",
+		"no:cacheprovider",
+		"--rootdir",
+		str(REPO),
+		"-c",
+		str(REPO / "pyproject.toml"),
+		*paths,
+		*sys.argv[1:],
+	]
 
 
 def main() -> int:
@@ -221,7 +241,9 @@ def main() -> int:
 	ensure_site()
 	env = dict(os.environ, ASSETBLAZE_TEST_SITE=SITE, ASSETBLAZE_BENCH=str(BENCH))
 	say(f"running unit + integration tests against site {SITE}")
-	return subprocess.call(pytest_cmd(str(BENCH / "env/bin/python"), [str(REPO / "tests")]), cwd=BENCH / "sites", env=env)
+	return subprocess.call(
+		pytest_cmd(str(BENCH / "env/bin/python"), [str(REPO / "tests")]), cwd=BENCH / "sites", env=env
+	)
 
 
 if __name__ == "__main__":

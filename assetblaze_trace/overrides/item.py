@@ -15,7 +15,9 @@ def validate_format(value: str | None, label: str) -> None:
 		parse(value)
 	except SerialFormatError as error:
 		frappe.throw(
-			_("{0} {1} is not valid: {2}").format(label, frappe.bold(value), _(error.reason).format(**error.params)),
+			_("{0} {1} is not valid: {2}").format(
+				label, frappe.bold(value), _(error.reason).format(**error.params)
+			),
 			InvalidSerialFormatError,
 			title=_("Invalid Serial Format"),
 		)

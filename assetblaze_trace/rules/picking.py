@@ -28,7 +28,9 @@ def is_auto_pickable(candidate: Candidate, sales_order: str | None) -> bool:
 	return not candidate.sales_order or candidate.sales_order == sales_order
 
 
-def fifo_pick(candidates: list[Candidate], sales_order: str | None, qty: float) -> list[tuple[Candidate, float]]:
+def fifo_pick(
+	candidates: list[Candidate], sales_order: str | None, qty: float
+) -> list[tuple[Candidate, float]]:
 	"""Pick ``qty`` from ``candidates`` by FIFO; returns (candidate, qty taken) pairs.
 
 	A batch portion may be taken in part (the last one picked); callers split it.

@@ -72,7 +72,9 @@ def _render_years(text: str, on: datetime.date) -> str:
 def parse(fmt: str | None) -> ParsedFormat:
 	"""Validate ``fmt`` and return its parsed form, or raise :class:`SerialFormatError`."""
 	if fmt is None or not fmt.strip():
-		raise SerialFormatError(_("The serial format is empty. Example of a valid format: SN-{{YY}}-{{00000}}."))
+		raise SerialFormatError(
+			_("The serial format is empty. Example of a valid format: SN-{{YY}}-{{00000}}.")
+		)
 	if fmt != fmt.strip():
 		raise SerialFormatError(_("The serial format must not start or end with spaces."))
 
@@ -99,11 +101,15 @@ def parse(fmt: str | None) -> ParsedFormat:
 	stripped = _TOKEN.sub("", fmt)
 	if "{" in stripped or "}" in stripped:
 		raise SerialFormatError(
-			_("The serial format has a stray brace. Braces are only allowed around {{YY}}, {{YYYY}} or {{0000}}.")
+			_(
+				"The serial format has a stray brace. Braces are only allowed around {{YY}}, {{YYYY}} or {{0000}}."
+			)
 		)
 	if not sequence_spans:
 		raise SerialFormatError(
-			_("The serial format needs a sequence placeholder such as {{0000}} (the number of zeros sets the padding).")
+			_(
+				"The serial format needs a sequence placeholder such as {{0000}} (the number of zeros sets the padding)."
+			)
 		)
 	if len(sequence_spans) > 1:
 		raise SerialFormatError(

@@ -76,7 +76,12 @@ def resolve_item(item_code: str, *, ignore_toggle: bool = False) -> ItemTraceCon
 		build_tiers(item_code, item.trace_type, [(n, t) for n, t, _f in chain], settings.default_trace_type)
 	)
 	format_resolved = resolve(
-		build_tiers(item_code, item.trace_serial_format, [(n, f) for n, _t, f in chain], settings.default_serial_format)
+		build_tiers(
+			item_code,
+			item.trace_serial_format,
+			[(n, f) for n, _t, f in chain],
+			settings.default_serial_format,
+		)
 	)
 	native = "Serial No" if item.has_serial_no else ("Batch No" if item.has_batch_no else None)
 	effective = type_resolved.value or "None"

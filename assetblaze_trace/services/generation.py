@@ -51,7 +51,10 @@ def parsed_format(config: ItemTraceConfig) -> ParsedFormat:
 		source = config.format_resolved.source_label or _("the built-in default")
 		frappe.throw(
 			_("The serial format {0} of item {1} (from {2}) is not valid: {3}").format(
-				frappe.bold(config.serial_format), frappe.bold(config.item_code), source, _(error.reason).format(**error.params)
+				frappe.bold(config.serial_format),
+				frappe.bold(config.item_code),
+				source,
+				_(error.reason).format(**error.params),
 			),
 			InvalidSerialFormatError,
 			title=_("Invalid Serial Format"),
@@ -83,14 +86,18 @@ def validate_completion(stock_entry) -> None:
 						"Stock Entry before submitting{1}."
 					).format(
 						frappe.bold(row.item_code),
-						_(" (this Work Order already uses lot {0})").format(frappe.bold(existing)) if existing else "",
+						_(" (this Work Order already uses lot {0})").format(frappe.bold(existing))
+						if existing
+						else "",
 					),
 					MissingLotError,
 					title=_("Lot Number Needed"),
 				)
 			if len(lot) > MAX_LOT_LENGTH:
 				frappe.throw(
-					_("The lot number is {0} characters long; use at most {1}.").format(len(lot), MAX_LOT_LENGTH),
+					_("The lot number is {0} characters long; use at most {1}.").format(
+						len(lot), MAX_LOT_LENGTH
+					),
 					MissingLotError,
 				)
 			existing = existing_lot(stock_entry.work_order, row.item_code)
@@ -100,7 +107,10 @@ def validate_completion(stock_entry) -> None:
 						"Work Order {0} already made item {1} under lot {2}; every completion of one Work Order "
 						"shares its lot. Use lot {2}, or make a new Work Order for lot {3}."
 					).format(
-						frappe.bold(stock_entry.work_order), frappe.bold(row.item_code), frappe.bold(existing), frappe.bold(lot)
+						frappe.bold(stock_entry.work_order),
+						frappe.bold(row.item_code),
+						frappe.bold(existing),
+						frappe.bold(lot),
 					),
 					LotMismatchError,
 					title=_("Lot Differs"),
@@ -140,7 +150,10 @@ def generate(stock_entry) -> list[str]:
 	}
 	item_names = dict(
 		frappe.get_all(
-			"Item", filters={"name": ("in", [r.item_code for r, _c in rows])}, fields=["name", "item_name"], as_list=True
+			"Item",
+			filters={"name": ("in", [r.item_code for r, _c in rows])},
+			fields=["name", "item_name"],
+			as_list=True,
 		)
 	)
 	reference = Reference("Stock Entry", stock_entry.name)
@@ -173,7 +186,16 @@ def generate(stock_entry) -> list[str]:
 				continue
 			for serial, key, sequence in taken:
 				units.append(
-					NewUnit(serial, {**base, "serial_no": serial, "qty": 1, "serial_counter": key, "serial_sequence": sequence})
+					NewUnit(
+						serial,
+						{
+							**base,
+							"serial_no": serial,
+							"qty": 1,
+							"serial_counter": key,
+							"serial_sequence": sequence,
+						},
+					)
 				)
 		else:
 			lot = stock_entry.trace_batch_no.strip()
@@ -197,7 +219,11 @@ def take_serials(fmt: ParsedFormat, qty: int, made_on) -> list[tuple[str, str, i
 	while needed:
 		first = counter.take(key, needed)
 		serials = fmt.render_many(on, first, needed)
-		taken = existing_in_range(fmt, on, first, needed) if frappe.db.db_type == "mariadb" else existing_names(serials)
+		taken = (
+			existing_in_range(fmt, on, first, needed)
+			if frappe.db.db_type == "mariadb"
+			else existing_names(serials)
+		)
 		for offset, serial in enumerate(serials):
 			if serial not in taken:
 				out.append((serial, key, first + offset))
@@ -223,7 +249,10 @@ def existing_names(names: list[str]) -> set[str]:
 	found: set[str] = set()
 	for part in chunks(names):
 		found.update(
-			r[0] for r in frappe.db.sql(f"SELECT name FROM `tabSerial Record` WHERE name IN ({placeholders(part)})", part)
+			r[0]
+			for r in frappe.db.sql(
+				f"SELECT name FROM `tabSerial Record` WHERE name IN ({placeholders(part)})", part
+			)
 		)
 	return found
 
@@ -261,4 +290,4 @@ def take_back_entry(stock_entry) -> None:
 		take_back([u.name for u in units], Reference("Stock Entry", stock_entry.name))
 
 
-__all__ = ["generate", "validate_completion", "check_take_back", "take_back_entry", "name_units"]
+__all__ = ["check_take_back", "generate", "name_units", "take_back_entry", "validate_completion"]

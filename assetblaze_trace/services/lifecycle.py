@@ -80,20 +80,26 @@ def create_units(units: Sequence[NewUnit], reference: Reference, *, extra_events
 	shared = {
 		col: first.get(col, defaults.get(col))
 		for col in UNIT_COLUMNS
-		if col not in ("name", "status") and all(u.values.get(col, defaults.get(col)) == first.get(col, defaults.get(col)) for u in units)
+		if col not in ("name", "status")
+		and all(u.values.get(col, defaults.get(col)) == first.get(col, defaults.get(col)) for u in units)
 	}
 	varying = [col for col in UNIT_COLUMNS if col not in shared and col != "status"]
 	insert_rows(
 		RECORD,
 		varying,
-		(tuple(u.name if col == "name" else u.values.get(col, defaults.get(col)) for col in varying) for u in units),
+		(
+			tuple(u.name if col == "name" else u.values.get(col, defaults.get(col)) for col in varying)
+			for u in units
+		),
 		constants={**shared, "status": rules.AVAILABLE, **meta},
 	)
 	names = [u.name for u in units]
 	search_index.index_after_commit(names=[u.name for u in units])
 	log_events(names, rules.MADE, None, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=1)
 	for offset, event in enumerate(extra_events, start=2):
-		log_events(names, event, rules.AVAILABLE, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=offset)
+		log_events(
+			names, event, rules.AVAILABLE, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=offset
+		)
 
 
 def create_serial_range(
@@ -107,7 +113,11 @@ def create_serial_range(
 	:func:`create_units` on other databases)."""
 	timestamp, user = now(), frappe.session.user
 	constants = {
-		**{c: values.get(c) for c in UNIT_COLUMNS if c not in ("name", "serial_no", "serial_sequence", "qty", "status")},
+		**{
+			c: values.get(c)
+			for c in UNIT_COLUMNS
+			if c not in ("name", "serial_no", "serial_sequence", "qty", "status")
+		},
 		"qty": 1,
 		"status": rules.AVAILABLE,
 		**dict(zip(_META_COLUMNS, (timestamp, timestamp, user, user, 0), strict=True)),
@@ -120,10 +130,26 @@ def create_serial_range(
 		{**serial_range.values, **keys},
 	)
 	search_index.index_after_commit(serial_range=serial_range, item_code=values.get("item_code"))
-	log_events(None, rules.MADE, None, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=1, serial_range=serial_range)
+	log_events(
+		None,
+		rules.MADE,
+		None,
+		rules.AVAILABLE,
+		reference,
+		timestamp=timestamp,
+		first_idx=1,
+		serial_range=serial_range,
+	)
 	for offset, event in enumerate(extra_events, start=2):
 		log_events(
-			None, event, rules.AVAILABLE, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=offset, serial_range=serial_range
+			None,
+			event,
+			rules.AVAILABLE,
+			rules.AVAILABLE,
+			reference,
+			timestamp=timestamp,
+			first_idx=offset,
+			serial_range=serial_range,
 		)
 
 
@@ -211,7 +237,9 @@ def take_back(names: Sequence[str], reference: Reference) -> None:
 	try:
 		rules.check_move(rules.TAKEN_BACK, {n: current.get(n, {}).get("status") for n in names})
 	except rules.MoveNotAllowed as refused:
-		raise_moved_on(list(refused.offenders), {n: current.get(n, {}).get("status") for n in refused.offenders})
+		raise_moved_on(
+			list(refused.offenders), {n: current.get(n, {}).get("status") for n in refused.offenders}
+		)
 	for part in chunks(names):
 		frappe.db.sql(f"DELETE FROM `tabSerial Record Event` WHERE parent IN ({placeholders(part)})", part)
 		frappe.db.sql(f"DELETE FROM `tabSerial Record` WHERE name IN ({placeholders(part)})", part)
@@ -331,16 +359,35 @@ def split(name: str, qty_off: float, reference: Reference) -> str:
 	"""
 	row = frappe.db.sql("SELECT * FROM `tabSerial Record` WHERE name = %s FOR UPDATE", name, as_dict=True)[0]
 	if row.trace_type != "Batch" or not (0 < qty_off < row.qty):
-		frappe.throw(_("Cannot split {0} of {1} (quantity {2}).").format(qty_off, name, row.qty), TraceabilityError)
+		frappe.throw(
+			_("Cannot split {0} of {1} (quantity {2}).").format(qty_off, name, row.qty), TraceabilityError
+		)
 	new_name = f"{row.serial_no}-{frappe.generate_hash(length=6).upper()}"
 	timestamp, user = now(), frappe.session.user
-	new_row = dict(row, name=new_name, qty=qty_off, split_from=name, creation=timestamp, modified=timestamp, owner=user, modified_by=user)
+	new_row = dict(
+		row,
+		name=new_name,
+		qty=qty_off,
+		split_from=name,
+		creation=timestamp,
+		modified=timestamp,
+		owner=user,
+		modified_by=user,
+	)
 	columns = list(new_row)
 	insert_rows(RECORD, columns, [[new_row[c] for c in columns]])
 	search_index.index_after_commit(names=[new_name])
 	frappe.db.sql(
-		"UPDATE `tabSerial Record` SET qty = qty - %s, modified = %s WHERE name = %s", (qty_off, timestamp, name)
+		"UPDATE `tabSerial Record` SET qty = qty - %s, modified = %s WHERE name = %s",
+		(qty_off, timestamp, name),
 	)
 	detail = _("{0} split off {1}").format(qty_off, name)
-	log_events([name, new_name], rules.SPLIT, row.status, row.status, Reference(reference.doctype, reference.name, detail), timestamp=timestamp)
+	log_events(
+		[name, new_name],
+		rules.SPLIT,
+		row.status,
+		row.status,
+		Reference(reference.doctype, reference.name, detail),
+		timestamp=timestamp,
+	)
 	return new_name

@@ -22,6 +22,13 @@ def on_sales_order_cancel(doc) -> None:
 	)
 	release(allocated, reference)
 	reserved = frappe.db.sql(
-		"SELECT name FROM `tabSerial Record` WHERE sales_order = %s AND status = 'Available'", doc.name, pluck=True
+		"SELECT name FROM `tabSerial Record` WHERE sales_order = %s AND status = 'Available'",
+		doc.name,
+		pluck=True,
 	)
-	move(reserved, rules.UNRESERVED, reference, set_values={"sales_order": None, "customer": None, "reserved_on": None})
+	move(
+		reserved,
+		rules.UNRESERVED,
+		reference,
+		set_values={"sales_order": None, "customer": None, "reserved_on": None},
+	)

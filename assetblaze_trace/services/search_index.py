@@ -15,7 +15,9 @@ from assetblaze_trace.services.db import chunks, placeholders
 DOCTYPE = "Serial Record"
 
 
-def index_after_commit(names: list[str] | None = None, serial_range=None, item_code: str | None = None) -> None:
+def index_after_commit(
+	names: list[str] | None = None, serial_range=None, item_code: str | None = None
+) -> None:
 	"""Index the units ``names`` (or a just-made ``serial_range`` of ``item_code``) after commit."""
 	if not (names or serial_range) or frappe.db.db_type != "mariadb":
 		return
@@ -39,19 +41,27 @@ def write(names: list[str] | None = None, serial_range=None, item_code: str | No
 			f"""INSERT INTO `__global_search` (doctype, name, title, content, route, published)
 			SELECT 'Serial Record', {serial}, {serial}, CONCAT('Serial / Lot No : ', {serial}, ' ||| Item : ', %(item)s),
 				CONCAT('app/serial-record/', {serial}), 0
-			FROM {serial_range.table} s""" + UPSERT,
+			FROM {serial_range.table} s"""
+			+ UPSERT,
 			{**serial_range.values, "item": item_code or ""},
 		)
 		return
 	for part in chunks(names or []):
 		rows = frappe.db.sql(
-			f"SELECT name, serial_no, item_code FROM `tabSerial Record` WHERE name IN ({placeholders(part)})", part
+			f"SELECT name, serial_no, item_code FROM `tabSerial Record` WHERE name IN ({placeholders(part)})",
+			part,
 		)
 		if not rows:
 			continue
 		values = []
 		for name, serial_no, item in rows:
-			values += [DOCTYPE, name, serial_no, f"Serial / Lot No : {serial_no} ||| Item : {item or ''}", f"app/serial-record/{name}"]
+			values += [
+				DOCTYPE,
+				name,
+				serial_no,
+				f"Serial / Lot No : {serial_no} ||| Item : {item or ''}",
+				f"app/serial-record/{name}",
+			]
 		frappe.db.sql(
 			"INSERT INTO `__global_search` (doctype, name, title, content, route, published) VALUES "
 			+ ", ".join(["(%s, %s, %s, %s, %s, 0)"] * len(rows))

@@ -49,9 +49,9 @@ def row_qty(row, config: ItemTraceConfig) -> float:
 	qty = abs(flt(row.get("stock_qty") or row.get("transfer_qty") or row.qty))
 	if config.is_serial and abs(qty - round(qty)) > EPSILON:
 		frappe.throw(
-			_("Row {0}: item {1} is traced by serial number, so its quantity must be a whole number of units (it is {2}).").format(
-				row.idx, frappe.bold(row.item_code), qty
-			),
+			_(
+				"Row {0}: item {1} is traced by serial number, so its quantity must be a whole number of units (it is {2})."
+			).format(row.idx, frappe.bold(row.item_code), qty),
 			AllocationError,
 			title=_("Whole Units Needed"),
 		)
@@ -132,9 +132,9 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 	if typed_rest and set(typed_rest) != current_set:
 		if len(typed) > need:
 			frappe.throw(
-				_("Row {0}: {1} serials are listed for item {2} but its quantity is {3}. Remove serials or raise the quantity.").format(
-					row.idx, len(typed), frappe.bold(row.item_code), need
-				),
+				_(
+					"Row {0}: {1} serials are listed for item {2} but its quantity is {3}. Remove serials or raise the quantity."
+				).format(row.idx, len(typed), frappe.bold(row.item_code), need),
 				AllocationError,
 				title=_("Too Many Serials"),
 			)
@@ -149,7 +149,11 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 		keep = keep[:room]
 
 	missing = need - len(carry) - len(keep)
-	picked = _fifo(row.item_code, row.warehouse, row.get(kind.so_field), missing, exclude=keep) if missing > 0 else []
+	picked = (
+		_fifo(row.item_code, row.warehouse, row.get(kind.so_field), missing, exclude=keep)
+		if missing > 0
+		else []
+	)
 	if len(picked) < missing:
 		_not_enough(row, need, len(carry) + len(keep) + len(picked))
 	newly = [u for u in keep if u not in current_set] + [p.name for p in picked]
@@ -163,7 +167,9 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 
 
 def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
-	found = lock_units(units, ("status", "item_code", "warehouse", "sales_order", "shipment_row", "trace_type"))
+	found = lock_units(
+		units, ("status", "item_code", "warehouse", "sales_order", "shipment_row", "trace_type")
+	)
 	problems = []
 	for u in units:
 		rec = found.get(u)
@@ -173,13 +179,15 @@ def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 			problems.append(_("{0} is item {1}, not {2}").format(u, rec.item_code, row.item_code))
 		elif rec.warehouse != row.warehouse:
 			problems.append(_("{0} is in warehouse {1}, not {2}").format(u, rec.warehouse, row.warehouse))
-		elif not (rec.status == rules.AVAILABLE or (rec.status == rules.ALLOCATED and rec.shipment_row == row.name)):
+		elif not (
+			rec.status == rules.AVAILABLE or (rec.status == rules.ALLOCATED and rec.shipment_row == row.name)
+		):
 			problems.append(_("{0} is {1}").format(u, _(rec.status)))
 	if problems:
 		frappe.throw(
-			_("Row {0} ({1}): these serials cannot be shipped: {2}. Remove them from Traced Serials or leave it blank for a FIFO pick.").format(
-				row.idx, row.item_code, "; ".join(problems[:20])
-			),
+			_(
+				"Row {0} ({1}): these serials cannot be shipped: {2}. Remove them from Traced Serials or leave it blank for a FIFO pick."
+			).format(row.idx, row.item_code, "; ".join(problems[:20])),
 			AllocationError,
 			title=_("Serials Cannot Be Allocated"),
 		)
@@ -195,7 +203,9 @@ def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 		)
 
 
-def _fifo(item_code, warehouse, sales_order, qty, exclude=(), lots: list[str] | None = None, by_qty: bool = False):
+def _fifo(
+	item_code, warehouse, sales_order, qty, exclude=(), lots: list[str] | None = None, by_qty: bool = False
+):
 	"""Lock and return pickable units (or lot portions, ``by_qty``) covering ``qty``: the row's own
 	order's reservations first, then unreserved ones, oldest first. Rows that another transaction is
 	allocating right now are skipped (SKIP LOCKED), so two shipments never get the same unit."""
@@ -283,7 +293,12 @@ def _allocate_batch_row(doc, kind, row, config, held, reference) -> None:
 		got = sum(p.qty for p in portions)
 		if got < missing - EPSILON:
 			portions += _fifo(
-				row.item_code, row.warehouse, so, missing - got, exclude=[p.name for p in portions], by_qty=True
+				row.item_code,
+				row.warehouse,
+				so,
+				missing - got,
+				exclude=[p.name for p in portions],
+				by_qty=True,
 			)
 		names, remaining = [], missing
 		for p in portions:
@@ -320,7 +335,8 @@ def release_all(doc) -> None:
 	if not kind:
 		return
 	held = frappe.db.sql(
-		f"SELECT name FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated'", doc.name
+		f"SELECT name FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated'",
+		doc.name,
 	)
 	release([h[0] for h in held], Reference(doc.doctype, doc.name))
 
@@ -346,7 +362,12 @@ def ship(doc) -> None:
 				as_dict=True,
 			)
 		}
-		values = {"shipped_on": shipped_on, "customer": doc.customer, kind.link_field: doc.name, "shipment_row": row.name}
+		values = {
+			"shipped_on": shipped_on,
+			"customer": doc.customer,
+			kind.link_field: doc.name,
+			"shipment_row": row.name,
+		}
 		if row.get(kind.so_field):
 			values["sales_order"] = row.get(kind.so_field)
 		move(list(current), rules.SHIP, reference, set_values=values, current=current)
@@ -393,15 +414,17 @@ def _return_units(doc, kind, row, config, *, final: bool) -> list[str]:
 		return typed  # lots; quantities are settled on submit
 	if len(typed) > need:
 		frappe.throw(
-			_("Row {0}: {1} serials are listed but {2} units are returned.").format(row.idx, len(typed), need),
+			_("Row {0}: {1} serials are listed but {2} units are returned.").format(
+				row.idx, len(typed), need
+			),
 			ReturnError,
 			title=_("Too Many Serials"),
 		)
 	if final and len(typed) < need:
 		frappe.throw(
-			_("Row {0}: {1} units of {2} are returned; list the serial of each in Traced Serials ({3} listed).").format(
-				row.idx, need, frappe.bold(row.item_code), len(typed)
-			),
+			_(
+				"Row {0}: {1} units of {2} are returned; list the serial of each in Traced Serials ({3} listed)."
+			).format(row.idx, need, frappe.bold(row.item_code), len(typed)),
 			ReturnError,
 			title=_("Serials Needed"),
 		)
@@ -459,7 +482,9 @@ def _batch_return_portions(doc, kind, row, config, reference) -> list[str]:
 	need = row_qty(row, config)
 	if not lots:
 		frappe.throw(
-			_("Row {0}: list the lot(s) of item {1} being returned in Traced Serials.").format(row.idx, frappe.bold(row.item_code)),
+			_("Row {0}: list the lot(s) of item {1} being returned in Traced Serials.").format(
+				row.idx, frappe.bold(row.item_code)
+			),
 			ReturnError,
 			title=_("Lot Needed"),
 		)
@@ -505,7 +530,9 @@ def cancel_return(doc) -> None:
 	for table in ("Delivery Note Item", "Sales Invoice Item"):
 		for part in chunks(rows):
 			origin.update(
-				frappe.db.sql(f"SELECT name, warehouse FROM `tab{table}` WHERE name IN ({placeholders(part)})", part)
+				frappe.db.sql(
+					f"SELECT name, warehouse FROM `tab{table}` WHERE name IN ({placeholders(part)})", part
+				)
 			)
 	for u in units:
 		by_warehouse.setdefault(origin.get(u.shipment_row), []).append(u.name)

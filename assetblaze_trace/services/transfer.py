@@ -20,11 +20,15 @@ def _pick(row, config, reference) -> list[str]:
 	typed = parse_serial_list(row.get("trace_serials"))
 	dup = duplicates(typed)
 	if dup:
-		frappe.throw(_("Row {0}: listed more than once: {1}").format(row.idx, name_units(dup)), AllocationError)
+		frappe.throw(
+			_("Row {0}: listed more than once: {1}").format(row.idx, name_units(dup)), AllocationError
+		)
 	if config.is_serial:
 		if len(typed) > need:
 			frappe.throw(
-				_("Row {0}: {1} serials are listed but {2} units are transferred.").format(row.idx, len(typed), need),
+				_("Row {0}: {1} serials are listed but {2} units are transferred.").format(
+					row.idx, len(typed), need
+				),
 				AllocationError,
 			)
 		found = lock_units(typed, ("status", "item_code", "warehouse")) if typed else {}
@@ -90,9 +94,9 @@ def _oldest(row, qty, exclude=(), lots=None, by_qty=False):
 
 def _short(row, need, found):
 	frappe.throw(
-		_("Row {0}: {1} traced units of {2} are transferred from {3}, but only {4} are Available there.").format(
-			row.idx, need, frappe.bold(row.item_code), frappe.bold(row.s_warehouse), found
-		),
+		_(
+			"Row {0}: {1} traced units of {2} are transferred from {3}, but only {4} are Available there."
+		).format(row.idx, need, frappe.bold(row.item_code), frappe.bold(row.s_warehouse), found),
 		AllocationError,
 		title=_("Not Enough Units"),
 	)
@@ -110,7 +114,9 @@ def transfer(stock_entry) -> None:
 		move(
 			units,
 			rules.TRANSFER,
-			Reference("Stock Entry", stock_entry.name, _("{0} → {1}").format(row.s_warehouse, row.t_warehouse)),
+			Reference(
+				"Stock Entry", stock_entry.name, _("{0} → {1}").format(row.s_warehouse, row.t_warehouse)
+			),
 			set_values={"warehouse": row.t_warehouse},
 		)
 		if config.is_batch:
@@ -137,7 +143,8 @@ def undo_transfer(stock_entry) -> None:
 	stuck = []
 	for name, rec in current.items():
 		row = next(
-			(r for r in stock_entry.items if r.item_code == rec.item_code and r.t_warehouse == rec.warehouse), None
+			(r for r in stock_entry.items if r.item_code == rec.item_code and r.t_warehouse == rec.warehouse),
+			None,
 		)
 		if not row or rec.status != rules.AVAILABLE:
 			stuck.append(name)
@@ -145,7 +152,9 @@ def undo_transfer(stock_entry) -> None:
 			by_source.setdefault(row.s_warehouse, []).append(name)
 	if stuck:
 		frappe.throw(
-			_("This transfer cannot be cancelled: these units have moved on since: {0}").format(name_units(stuck)),
+			_("This transfer cannot be cancelled: these units have moved on since: {0}").format(
+				name_units(stuck)
+			),
 			AllocationError,
 			title=_("Units Have Moved On"),
 		)

@@ -26,4 +26,6 @@ def trace_qr(value: str, scale: int = 6) -> str:
 	"""A QR code of ``value``."""
 	import pyqrcode
 
-	return "data:image/png;base64," + pyqrcode.create(str(value), error="M").png_as_base64_str(scale=scale, quiet_zone=2)
+	return "data:image/png;base64," + pyqrcode.create(str(value), error="M").png_as_base64_str(
+		scale=scale, quiet_zone=2
+	)

@@ -13,7 +13,10 @@ def uid(prefix: str = "T") -> str:
 
 
 def company() -> str:
-	return frappe.db.get_single_value("Global Defaults", "default_company") or frappe.get_all("Company", pluck="name")[0]
+	return (
+		frappe.db.get_single_value("Global Defaults", "default_company")
+		or frappe.get_all("Company", pluck="name")[0]
+	)
 
 
 def abbr() -> str:
@@ -35,7 +38,13 @@ def settings(**values) -> None:
 
 def make_item_group(name: str | None = None, parent: str = "All Item Groups", **fields) -> str:
 	doc = frappe.get_doc(
-		{"doctype": "Item Group", "item_group_name": name or uid("GRP"), "parent_item_group": parent, "is_group": 1, **fields}
+		{
+			"doctype": "Item Group",
+			"item_group_name": name or uid("GRP"),
+			"parent_item_group": parent,
+			"is_group": 1,
+			**fields,
+		}
 	).insert()
 	clear_cache()
 	return doc.name
@@ -90,7 +99,9 @@ def make_finished_item(qty_in_stock: float = 0, **fields) -> tuple[str, str, lis
 	return item, bom, [raw]
 
 
-def make_work_order(item_code: str, qty: float, bom: str | None = None, sales_order: str | None = None, submit=True):
+def make_work_order(
+	item_code: str, qty: float, bom: str | None = None, sales_order: str | None = None, submit=True
+):
 	bom = bom or frappe.db.get_value("BOM", {"item": item_code, "is_default": 1, "docstatus": 1})
 	wo = frappe.get_doc(
 		{
@@ -132,7 +143,8 @@ def make_customer(name: str | None = None) -> str:
 			{
 				"doctype": "Customer",
 				"customer_name": name or uid("CUST"),
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups",
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0})
+				or "All Customer Groups",
 				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
 			}
 		)
@@ -169,7 +181,9 @@ def records(**filters) -> list[frappe._dict]:
 	)
 
 
-def make_delivery_note(item_code: str, qty: float, customer: str | None = None, serials: str | None = None, insert=True, **fields):
+def make_delivery_note(
+	item_code: str, qty: float, customer: str | None = None, serials: str | None = None, insert=True, **fields
+):
 	dn = frappe.get_doc(
 		{
 			"doctype": "Delivery Note",
@@ -230,4 +244,8 @@ def produce(item_code: str, qty: float, sales_order: str | None = None, lot: str
 
 
 def status_of(names) -> dict:
-	return dict(frappe.get_all("Serial Record", filters={"name": ("in", list(names))}, fields=["name", "status"], as_list=True))
+	return dict(
+		frappe.get_all(
+			"Serial Record", filters={"name": ("in", list(names))}, fields=["name", "status"], as_list=True
+		)
+	)

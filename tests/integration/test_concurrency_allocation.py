@@ -59,5 +59,7 @@ def test_simultaneous_delivery_notes_never_share_a_unit():
 	assert set(picked) == set(units)
 
 	frappe.db.rollback()
-	allocated = frappe.get_all("Serial Record", filters={"item_code": item, "status": "Allocated"}, fields=["name", "delivery_note"])
+	allocated = frappe.get_all(
+		"Serial Record", filters={"item_code": item, "status": "Allocated"}, fields=["name", "delivery_note"]
+	)
 	assert len(allocated) == 12 and len({a.delivery_note for a in allocated}) == 3

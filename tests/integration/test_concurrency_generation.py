@@ -7,7 +7,14 @@ import frappe
 from frappe.utils import nowdate
 
 from tests.integration import workers
-from tests.integration.factories import complete, make_finished_item, make_item_group, make_work_order, settings, uid
+from tests.integration.factories import (
+	complete,
+	make_finished_item,
+	make_item_group,
+	make_work_order,
+	settings,
+	uid,
+)
 
 
 def yy() -> str:
@@ -51,7 +58,9 @@ def test_simultaneous_completions_get_no_duplicate_and_no_gap():
 
 	frappe.db.rollback()
 	made = frappe.get_all(
-		"Serial Record", filters={"serial_counter": f"{prefix}-{yy()}-{{#}}"}, fields=["name", "serial_sequence"]
+		"Serial Record",
+		filters={"serial_counter": f"{prefix}-{yy()}-{{#}}"},
+		fields=["name", "serial_sequence"],
 	)
 	sequences = sorted(r.serial_sequence for r in made)
 	assert sorted(r.name for r in made) == sorted(committed)  # nothing from the rolled-back one

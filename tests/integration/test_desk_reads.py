@@ -53,6 +53,7 @@ def test_global_search_finds_a_serial_once_committed():
 	settings()
 	item = serial_item()
 	unit = produce(item, 1)[0]
+
 	def names():
 		return [r.name for r in search(unit, doctype="Serial Record")]
 

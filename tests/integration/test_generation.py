@@ -89,12 +89,14 @@ def test_work_order_from_a_sales_order_reserves_its_units(prefix):
 	se = complete(wo.name, 2)
 	units = records(stock_entry=se.name)
 	assert {(u.status, u.sales_order, u.customer) for u in units} == {("Available", so.name, so.customer)}
-	events = frappe.get_all("Serial Record Event", filters={"parent": units[0].name}, pluck="event", order_by="idx")
+	events = frappe.get_all(
+		"Serial Record Event", filters={"parent": units[0].name}, pluck="event", order_by="idx"
+	)
 	assert events == [lc.MADE, lc.RESERVED]
 
 
 def test_manufacture_entry_without_a_work_order_also_makes_serials(prefix):
-	item, bom, _raw = make_finished_item(qty_in_stock=5, item_group=serial_group(prefix))
+	_item, bom, _raw = make_finished_item(qty_in_stock=5, item_group=serial_group(prefix))
 	se = frappe.new_doc("Stock Entry")
 	se.purpose = "Manufacture"
 	se.stock_entry_type = "Manufacture"
@@ -123,7 +125,12 @@ def test_existing_serial_is_never_overwritten_the_counter_skips_past_it(prefix):
 	item, _bom, _raw = make_finished_item(qty_in_stock=10, item_group=serial_group(prefix))
 	imported = f"{prefix}-{yy()}-0002"
 	create_units(
-		[NewUnit(imported, {"serial_no": imported, "item_code": item, "trace_type": "Serial", "qty": 1, "notes": "x"})],
+		[
+			NewUnit(
+				imported,
+				{"serial_no": imported, "item_code": item, "trace_type": "Serial", "qty": 1, "notes": "x"},
+			)
+		],
 		Reference("Item", item),
 	)
 	se = complete(make_work_order(item, 3).name, 3)
@@ -140,7 +147,12 @@ def test_batch_completion_needs_a_lot_and_keeps_it_per_work_order(prefix):
 		complete(wo.name, 4)
 	first = complete(wo.name, 4, lot="LOT-A1")
 	(portion,) = records(stock_entry=first.name)
-	assert (portion.serial_no, portion.qty, portion.trace_type, portion.status) == ("LOT-A1", 4, "Batch", "Available")
+	assert (portion.serial_no, portion.qty, portion.trace_type, portion.status) == (
+		"LOT-A1",
+		4,
+		"Batch",
+		"Available",
+	)
 
 	with pytest.raises(LotMismatchError, match="LOT-A1"):
 		complete(wo.name, 3, lot="LOT-B2")
@@ -189,7 +201,11 @@ def test_receipts_reconciliation_and_imports_never_make_records(prefix):
 	item = make_item(item_group=serial_group(prefix))
 	receive(item, 5)  # Material Receipt
 	supplier = frappe.get_doc(
-		{"doctype": "Supplier", "supplier_name": uid("SUP"), "supplier_group": frappe.db.get_value("Supplier Group", {})}
+		{
+			"doctype": "Supplier",
+			"supplier_name": uid("SUP"),
+			"supplier_group": frappe.db.get_value("Supplier Group", {}),
+		}
 	).insert()
 	pr = frappe.get_doc(
 		{

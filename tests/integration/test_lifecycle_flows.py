@@ -9,8 +9,8 @@ from tests.integration.factories import (
 	delivery_note_from_sales_order,
 	make_customer,
 	make_delivery_note,
-	make_item_group,
 	make_finished_item,
+	make_item_group,
 	make_return,
 	make_sales_order,
 	produce,
@@ -37,14 +37,20 @@ def test_reservation_is_soft_and_cleared_when_the_sales_order_is_cancelled():
 	so = make_sales_order(item, 2)
 	units = produce(item, 2, sales_order=so.name)
 	assert {(r.status, r.sales_order) for r in records(name=("in", units))} == {("Available", so.name)}
-	before = frappe.db.get_value("Bin", {"item_code": item, "warehouse": warehouse("Finished Goods")}, "actual_qty")
+	before = frappe.db.get_value(
+		"Bin", {"item_code": item, "warehouse": warehouse("Finished Goods")}, "actual_qty"
+	)
 	assert before == 2  # reserving changes no stock count
 
 	so.reload()
 	so.flags.ignore_links = True  # the Work Order still links it; Desk's "Cancel All" does the same
 	so.cancel()
-	assert {(r.status, r.sales_order, r.customer) for r in records(name=("in", units))} == {("Available", None, None)}
-	events = frappe.get_all("Serial Record Event", filters={"parent": units[0]}, pluck="event", order_by="idx")
+	assert {(r.status, r.sales_order, r.customer) for r in records(name=("in", units))} == {
+		("Available", None, None)
+	}
+	events = frappe.get_all(
+		"Serial Record Event", filters={"parent": units[0]}, pluck="event", order_by="idx"
+	)
 	assert events[-1] == lc.UNRESERVED
 
 
@@ -70,7 +76,12 @@ def test_fifo_prefers_own_reservations_then_oldest_free_and_never_others():
 	with pytest.raises(NotEnoughUnitsError) as refused:
 		make_delivery_note(item, 1)
 	message = str(refused.value)
-	assert item in message and warehouse("Finished Goods") in message and "needs 1" in message and "only 0" in message
+	assert (
+		item in message
+		and warehouse("Finished Goods") in message
+		and "needs 1" in message
+		and "only 0" in message
+	)
 
 
 def test_not_enough_units_refuses_the_save_and_changes_nothing():
@@ -124,12 +135,24 @@ def test_lowering_qty_removing_a_row_or_deleting_the_draft_releases_units():
 	dn.save()
 	kept = lines(dn.items[0].trace_serials)
 	assert kept == units[:2]
-	assert status_of(units) == {units[0]: "Allocated", units[1]: "Allocated", units[2]: "Available", units[3]: "Available"}
+	assert status_of(units) == {
+		units[0]: "Allocated",
+		units[1]: "Allocated",
+		units[2]: "Available",
+		units[3]: "Available",
+	}
 	assert frappe.db.get_value("Serial Record", units[3], "sales_order") == so.name  # stamp kept
 
 	dn.append(
 		"items",
-		{"item_code": item, "qty": 1, "rate": 1, "warehouse": warehouse("Finished Goods"), "against_sales_order": so.name, "so_detail": so.items[0].name},
+		{
+			"item_code": item,
+			"qty": 1,
+			"rate": 1,
+			"warehouse": warehouse("Finished Goods"),
+			"against_sales_order": so.name,
+			"so_detail": so.items[0].name,
+		},
 	)
 	dn.save()
 	extra = lines(dn.items[1].trace_serials)
@@ -262,13 +285,25 @@ def test_material_transfer_moves_units_with_the_stock():
 	item = serial_item()
 	units = produce(item, 3)
 	se = make_stock_entry(
-		item_code=item, qty=2, from_warehouse=warehouse("Finished Goods"), to_warehouse=warehouse("Stores"), do_not_save=True
+		item_code=item,
+		qty=2,
+		from_warehouse=warehouse("Finished Goods"),
+		to_warehouse=warehouse("Stores"),
+		do_not_save=True,
 	)
 	se.items[0].trace_serials = units[2]
 	se.insert()
 	se.submit()
-	where = dict(frappe.get_all("Serial Record", filters={"name": ("in", units)}, fields=["name", "warehouse"], as_list=True))
-	assert where == {units[0]: warehouse("Stores"), units[1]: warehouse("Finished Goods"), units[2]: warehouse("Stores")}
+	where = dict(
+		frappe.get_all(
+			"Serial Record", filters={"name": ("in", units)}, fields=["name", "warehouse"], as_list=True
+		)
+	)
+	assert where == {
+		units[0]: warehouse("Stores"),
+		units[1]: warehouse("Finished Goods"),
+		units[2]: warehouse("Stores"),
+	}
 	se.reload()
 	assert lines(se.items[0].trace_serials) == [units[2], units[0]]
 
@@ -276,7 +311,11 @@ def test_material_transfer_moves_units_with_the_stock():
 	assert {r.warehouse for r in records(name=("in", units))} == {warehouse("Finished Goods")}
 
 	short = make_stock_entry(
-		item_code=item, qty=4, from_warehouse=warehouse("Finished Goods"), to_warehouse=warehouse("Stores"), do_not_save=True
+		item_code=item,
+		qty=4,
+		from_warehouse=warehouse("Finished Goods"),
+		to_warehouse=warehouse("Stores"),
+		do_not_save=True,
 	)
 	receive_more = frappe.get_doc(  # enough stock for ERPNext, not enough traced units
 		{
@@ -284,7 +323,9 @@ def test_material_transfer_moves_units_with_the_stock():
 			"purpose": "Material Receipt",
 			"stock_entry_type": "Material Receipt",
 			"company": short.company,
-			"items": [{"item_code": item, "qty": 1, "t_warehouse": warehouse("Finished Goods"), "basic_rate": 10}],
+			"items": [
+				{"item_code": item, "qty": 1, "t_warehouse": warehouse("Finished Goods"), "basic_rate": 10}
+			],
 		}
 	).insert()
 	receive_more.submit()
@@ -312,8 +353,8 @@ def test_cancel_amend_resubmit_ends_like_doing_it_right_first_time():
 def test_batch_lots_are_split_when_only_part_is_taken_and_returned():
 	group = make_item_group(trace_type="Batch")
 	item, _bom, _raw = make_finished_item(qty_in_stock=30, item_group=group)
-	(first,) = produce(item, 5, lot="L1")
-	(second,) = produce(item, 5, lot="L2")
+	(_first,) = produce(item, 5, lot="L1")
+	(_second,) = produce(item, 5, lot="L2")
 
 	dn = make_delivery_note(item, 7)
 	assert lines(dn.items[0].trace_serials) == ["L1", "L2"]

@@ -24,7 +24,7 @@ def unit():
 
 @pytest.mark.parametrize("role", ["Stock User", "Sales User", "Manufacturing User"])
 def test_stock_sales_and_manufacturing_users_can_read_records(unit, role):
-	item, name = unit
+	_item, name = unit
 	frappe.set_user(make_user(role))
 	assert frappe.has_permission("Serial Record", "read", name)
 	assert not frappe.has_permission("Serial Record", "create")

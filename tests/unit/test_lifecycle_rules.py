@@ -32,7 +32,7 @@ def test_nothing_leads_from_shipped_back_to_available_or_allocated():
 
 
 def test_returned_is_never_available_again():
-	for event, (froms, to) in lc.MOVES.items():
+	for _event, (froms, to) in lc.MOVES.items():
 		if lc.RETURNED in froms:
 			assert to != lc.AVAILABLE
 

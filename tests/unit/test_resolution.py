@@ -17,7 +17,9 @@ def test_group_wins_over_global_when_item_is_blank():
 
 
 def test_nearest_group_with_a_value_wins_up_the_tree():
-	r = resolve(tiers(None, [("Phones", None), ("Electronics", "Serial"), ("All Item Groups", "Batch")], "None"))
+	r = resolve(
+		tiers(None, [("Phones", None), ("Electronics", "Serial"), ("All Item Groups", "Batch")], "None")
+	)
 	assert (r.value, r.source_label) == ("Serial", "Item Group Electronics")
 
 

@@ -55,7 +55,9 @@ def test_ten_zeros_is_the_longest_sequence():
 def test_counter_key_changes_with_the_year_only_when_the_format_has_one():
 	with_year = parse("GEN-{YY}-{0000}")
 	without = parse("SN-{0000}")
-	assert with_year.counter_key(datetime.date(2026, 12, 31)) != with_year.counter_key(datetime.date(2027, 1, 1))
+	assert with_year.counter_key(datetime.date(2026, 12, 31)) != with_year.counter_key(
+		datetime.date(2027, 1, 1)
+	)
 	assert without.counter_key(datetime.date(2026, 12, 31)) == without.counter_key(datetime.date(2027, 1, 1))
 
 

@@ -14,7 +14,9 @@ EDITABLE_FIELDS = {"notes"}
 class SerialRecord(Document):
 	def before_insert(self):
 		frappe.throw(
-			_("Serial Records are made by manufacturing only: submit a Manufacture Stock Entry to make units."),
+			_(
+				"Serial Records are made by manufacturing only: submit a Manufacture Stock Entry to make units."
+			),
 			ManualChangeError,
 			title=_("Not Allowed"),
 		)
@@ -52,11 +54,21 @@ def on_doctype_update():
 	"""Indexes for picking, the report and the document views (set-based queries rely on them)."""
 	# FIFO picking (item, status, warehouse, reservation; oldest first) and the report's item + status filter.
 	frappe.db.add_index(
-		"Serial Record", ["item_code", "status", "warehouse", "sales_order", "manufactured_on"], "pick_status_idx"
+		"Serial Record",
+		["item_code", "status", "warehouse", "sales_order", "manufactured_on"],
+		"pick_status_idx",
 	)
 	frappe.db.add_index("Serial Record", ["item_code", "manufactured_on"], "item_made_idx")  # Item view
 	frappe.db.add_index("Serial Record", ["manufactured_on"], "made_idx")  # newest first, unfiltered
-	for column in ("work_order", "stock_entry", "sales_order", "delivery_note", "sales_invoice", "shipment_row", "serial_no"):
+	for column in (
+		"work_order",
+		"stock_entry",
+		"sales_order",
+		"delivery_note",
+		"sales_invoice",
+		"shipment_row",
+		"serial_no",
+	):
 		frappe.db.add_index("Serial Record", [column])
 	binary_serial_no()
 

@@ -23,17 +23,64 @@ def execute(filters=None):
 def get_columns() -> list[dict]:
 	return [
 		{"label": _("Serial / Lot No"), "fieldname": "serial_no", "fieldtype": "Data", "width": 170},
-		{"label": _("Record"), "fieldname": "name", "fieldtype": "Link", "options": "Serial Record", "width": 150},
+		{
+			"label": _("Record"),
+			"fieldname": "name",
+			"fieldtype": "Link",
+			"options": "Serial Record",
+			"width": 150,
+		},
 		{"label": _("Status"), "fieldname": "display_status", "fieldtype": "Data", "width": 100},
 		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 140},
 		{"label": _("Qty"), "fieldname": "qty", "fieldtype": "Float", "width": 70},
-		{"label": _("Warehouse"), "fieldname": "warehouse", "fieldtype": "Link", "options": "Warehouse", "width": 150},
-		{"label": _("Work Order"), "fieldname": "work_order", "fieldtype": "Link", "options": "Work Order", "width": 150},
-		{"label": _("Sales Order"), "fieldname": "sales_order", "fieldtype": "Link", "options": "Sales Order", "width": 140},
-		{"label": _("Customer"), "fieldname": "customer", "fieldtype": "Link", "options": "Customer", "width": 140},
-		{"label": _("Delivery Note"), "fieldname": "delivery_note", "fieldtype": "Link", "options": "Delivery Note", "width": 140},
-		{"label": _("Sales Invoice"), "fieldname": "sales_invoice", "fieldtype": "Link", "options": "Sales Invoice", "width": 140},
-		{"label": _("Manufactured On"), "fieldname": "manufactured_on", "fieldtype": "Datetime", "width": 150},
+		{
+			"label": _("Warehouse"),
+			"fieldname": "warehouse",
+			"fieldtype": "Link",
+			"options": "Warehouse",
+			"width": 150,
+		},
+		{
+			"label": _("Work Order"),
+			"fieldname": "work_order",
+			"fieldtype": "Link",
+			"options": "Work Order",
+			"width": 150,
+		},
+		{
+			"label": _("Sales Order"),
+			"fieldname": "sales_order",
+			"fieldtype": "Link",
+			"options": "Sales Order",
+			"width": 140,
+		},
+		{
+			"label": _("Customer"),
+			"fieldname": "customer",
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 140,
+		},
+		{
+			"label": _("Delivery Note"),
+			"fieldname": "delivery_note",
+			"fieldtype": "Link",
+			"options": "Delivery Note",
+			"width": 140,
+		},
+		{
+			"label": _("Sales Invoice"),
+			"fieldname": "sales_invoice",
+			"fieldtype": "Link",
+			"options": "Sales Invoice",
+			"width": 140,
+		},
+		{
+			"label": _("Manufactured On"),
+			"fieldname": "manufactured_on",
+			"fieldtype": "Datetime",
+			"width": 150,
+		},
 		{"label": _("Shipped On"), "fieldname": "shipped_on", "fieldtype": "Datetime", "width": 150},
 	]
 
@@ -82,7 +129,9 @@ def build_query(filters: frappe._dict):
 		else:
 			query = query.where(record.name.isin(matching_names(search) or [""]))
 	limit = cint(filters.get("limit") or DEFAULT_LIMIT)
-	query = query.orderby(record.manufactured_on, order=frappe.qb.desc).orderby(record.name, order=frappe.qb.desc)
+	query = query.orderby(record.manufactured_on, order=frappe.qb.desc).orderby(
+		record.name, order=frappe.qb.desc
+	)
 	if limit > 0:
 		query = query.limit(limit)
 	return query
