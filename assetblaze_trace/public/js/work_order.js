@@ -11,11 +11,11 @@ frappe.ui.form.on("Work Order", {
 						.xcall("frappe.client.get_list", {
 							doctype: "Serial Record",
 							filters: { work_order: frm.doc.name },
-							pluck: "name",
+							fields: ["name"],
 							limit_page_length: 0,
 							order_by: "manufactured_on asc, name asc",
 						})
-						.then((names) => assetblaze_trace.print_labels(names)),
+						.then((rows) => assetblaze_trace.print_labels(rows.map((r) => r.name || r))),
 				__("Traceability")
 			);
 		}
