@@ -108,10 +108,19 @@ CUSTOM_FIELDS = {
 	],
 	("Delivery Note Item", "Sales Invoice Item", "Stock Entry Detail"): [
 		{
+			# A section of its own: ERPNext's serial/batch section around batch_no only shows when
+			# a row ticks "Use Serial No / Batch Fields".
+			"fieldname": "trace_section",
+			"fieldtype": "Section Break",
+			"label": "Traceability",
+			"insert_after": "batch_no",
+			"depends_on": ENABLED,
+		},
+		{
 			"fieldname": "trace_serials",
 			"fieldtype": "Long Text",  # a shipment of thousands of units lists them all
 			"label": "Traced Serials",
-			"insert_after": "batch_no",
+			"insert_after": "trace_section",
 			"depends_on": ENABLED,
 			"description": "One serial or lot per line, typed or scanned. Left blank, they are picked FIFO on save.",
 			"no_copy": 1,

@@ -106,22 +106,25 @@ assetblaze_trace.pick_serials = function (frm, cdt, cdn) {
 	const row = locals[cdt][cdn];
 	const so_field = cdt === "Delivery Note Item" ? "against_sales_order" : "sales_order";
 	const qty = Math.abs(row.stock_qty || row.qty || 0);
+	const listed = () => (dialog.get_value("serials") || "").split("\n").filter(Boolean);
+	const add_scan = () => {
+		const value = (dialog.fields_dict.scan.get_input_value?.() ?? dialog.get_value("scan") ?? "").trim();
+		if (!value) return;
+		const serials = listed();
+		if (!serials.includes(value)) serials.push(value);
+		dialog.set_value("serials", serials.join("\n")).then(refresh);
+		dialog.set_value("scan", "");
+	};
 	const dialog = new frappe.ui.Dialog({
 		title: __("Serials for row {0}: {1}", [row.idx, row.item_code]),
+		// Scanners end with Enter: it must add the serial, not submit the dialog.
+		no_submit_on_enter: true,
 		fields: [
 			{
 				fieldtype: "Data",
 				fieldname: "scan",
 				label: __("Scan or type a serial"),
-				options: "Barcode",
-				onchange() {
-					const value = (dialog.get_value("scan") || "").trim();
-					if (!value) return;
-					const listed = (dialog.get_value("serials") || "").split("\n").filter(Boolean);
-					if (!listed.includes(value)) listed.push(value);
-					dialog.set_value("serials", listed.join("\n"));
-					dialog.set_value("scan", "");
-				},
+				description: __("Press Enter after each serial (a scanner does)."),
 			},
 			{
 				fieldtype: "Small Text",
@@ -138,10 +141,17 @@ assetblaze_trace.pick_serials = function (frm, cdt, cdn) {
 		},
 		secondary_action_label: __("Use FIFO Suggestion"),
 		secondary_action() {
-			const listed = (dialog.get_value("serials") || "").split("\n").filter(Boolean);
-			dialog.set_value("serials", listed.concat(dialog.fifo || []).join("\n"));
+			dialog.set_value("serials", listed().concat(dialog.fifo || []).join("\n")).then(refresh);
 		},
 	});
+	dialog.fields_dict.scan.$input.on("keydown", (event) => {
+		if (event.key === "Enter") {
+			event.preventDefault();
+			event.stopPropagation();
+			add_scan();
+		}
+	});
+	dialog.fields_dict.scan.$input.on("change", add_scan);
 	const refresh = () =>
 		frappe
 			.xcall("assetblaze_trace.api.suggest_units", {
