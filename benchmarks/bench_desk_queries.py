@@ -28,6 +28,15 @@ def measure(label: str, fn) -> None:
 
 
 def plan(filters: dict) -> None:
+	if filters.get("search"):  # first step: which records hold the fragment (a scan of the serial index)
+		fragment = filters["search"]
+		for row in frappe.db.sql(
+			"EXPLAIN SELECT name FROM `tabSerial Record` USE INDEX (serial_no_index) WHERE LOCATE(%s, serial_no) > 0 "
+			f"LIMIT {report.SEARCH_CAP}",
+			fragment,
+			as_dict=True,
+		):
+			print(f"  plan (fragment scan): type={row.type} key={row.key} rows={row.rows} extra={row.Extra}")
 	sql = report.build_query(frappe._dict(filters)).get_sql()
 	for row in frappe.db.sql("EXPLAIN " + sql, as_dict=True):
 		print(f"  plan: type={row.type} key={row.key} rows={row.rows} extra={row.Extra}")
