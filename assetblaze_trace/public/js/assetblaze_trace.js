@@ -95,7 +95,7 @@ assetblaze_trace.offer_labels = function (stock_entry) {
 	frappe.xcall("assetblaze_trace.api.units_of_stock_entry", { stock_entry }).then((names) => {
 		if (!names.length) return;
 		frappe.confirm(
-			__("{0} traced units were made. Print their labels now?", [names.length]),
+			names.length === 1 ? __("A traced record was made. Print its label now?") : __("{0} traced records were made. Print their labels now?", [names.length]),
 			() => assetblaze_trace.print_labels(names)
 		);
 	});
