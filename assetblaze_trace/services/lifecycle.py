@@ -391,3 +391,21 @@ def split(name: str, qty_off: float, reference: Reference) -> str:
 		timestamp=timestamp,
 	)
 	return new_name
+
+
+def take_portions(portions: Sequence, qty: float, reference: Reference) -> tuple[list[str], list, float]:
+	"""Take ``qty`` from lot ``portions`` in their order, splitting the last one when only part of it
+	is needed (the split-off part is the one taken). Returns the names taken, the portions they came
+	from, and the quantity still missing (0 when covered)."""
+	names, used, remaining = [], [], qty
+	for portion in portions:
+		if remaining <= 1e-9:
+			break
+		if portion.qty > remaining + 1e-9:
+			names.append(split(portion.name, remaining, reference))
+			remaining = 0
+		else:
+			names.append(portion.name)
+			remaining -= portion.qty
+		used.append(portion)
+	return names, used, max(remaining, 0)

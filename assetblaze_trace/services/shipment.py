@@ -14,7 +14,7 @@ from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.picking import duplicates, parse_serial_list
 from assetblaze_trace.services.config import ItemTraceConfig, resolve_item
 from assetblaze_trace.services.db import chunks, placeholders
-from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, split
+from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, split, take_portions
 
 EPSILON = 1e-9
 CLEARED_SHIPMENT = {"delivery_note": None, "sales_invoice": None, "shipment_row": None, "allocated_on": None}
@@ -300,18 +300,8 @@ def _allocate_batch_row(doc, kind, row, config, held, reference) -> None:
 				exclude=[p.name for p in portions],
 				by_qty=True,
 			)
-		names, remaining = [], missing
-		for p in portions:
-			if remaining <= EPSILON:
-				break
-			if p.qty > remaining + EPSILON:
-				names.append(split(p.name, remaining, reference))
-				# the split-off part is the one allocated; the original keeps the rest Available
-				remaining = 0
-			else:
-				names.append(p.name)
-				remaining -= p.qty
-			allocated_lots.append(p.serial_no)
+		names, used, remaining = take_portions(portions, missing, reference)
+		allocated_lots += [p.serial_no for p in used]
 		if remaining > EPSILON:
 			_not_enough(row, need, need - remaining)
 		move(
@@ -494,16 +484,7 @@ def _batch_return_portions(doc, kind, row, config, reference) -> list[str]:
 		[doc.return_against, row.item_code, *lots],
 		as_dict=True,
 	)
-	names, remaining = [], need
-	for p in portions:
-		if remaining <= EPSILON:
-			break
-		if p.qty > remaining + EPSILON:
-			names.append(split(p.name, remaining, reference))
-			remaining = 0
-		else:
-			names.append(p.name)
-			remaining -= p.qty
+	names, _used, remaining = take_portions(portions, need, reference)
 	if remaining > EPSILON:
 		frappe.throw(
 			_("Row {0}: only {1} of lot(s) {2} were shipped on {3}; {4} are being returned.").format(

@@ -9,7 +9,7 @@ from frappe import _
 from assetblaze_trace.exceptions import AllocationError
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.picking import duplicates, parse_serial_list
-from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, split
+from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, take_portions
 from assetblaze_trace.services.shipment import EPSILON, row_qty, traced_rows
 
 TRANSFER_PURPOSES = ("Material Transfer",)
@@ -57,16 +57,7 @@ def _pick(row, config, reference) -> list[str]:
 	got = sum(p.qty for p in portions)
 	if got < need - EPSILON:
 		portions += _oldest(row, need - got, exclude=[p.name for p in portions], by_qty=True)
-	names, remaining = [], need
-	for p in portions:
-		if remaining <= EPSILON:
-			break
-		if p.qty > remaining + EPSILON:
-			names.append(split(p.name, remaining, reference))
-			remaining = 0
-		else:
-			names.append(p.name)
-			remaining -= p.qty
+	names, _used, remaining = take_portions(portions, need, reference)
 	if remaining > EPSILON:
 		_short(row, need, need - remaining)
 	return names
