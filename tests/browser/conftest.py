@@ -113,6 +113,9 @@ def site_connection():
 		frappe.connect()
 	frappe.flags.in_test = True
 	frappe.set_user("Administrator")
+	from tests.integration.factories import ensure_fiscal_year
+
+	ensure_fiscal_year()
 	yield
 	if ours and getattr(frappe.local, "initialised", False):
 		frappe.db.rollback()

@@ -249,3 +249,22 @@ def status_of(names) -> dict:
 			"Serial Record", filters={"name": ("in", list(names))}, fields=["name", "status"], as_list=True
 		)
 	)
+
+
+def ensure_fiscal_year(today=None) -> None:
+	"""The test company's books must be open today: ERPNext's test setup makes only the year it ran in."""
+	today = frappe.utils.getdate(today)
+	if frappe.db.exists("Fiscal Year", {"year_start_date": ("<=", today), "year_end_date": (">=", today)}):
+		return
+	year = today.year
+	fiscal_year = frappe.get_doc(
+		{
+			"doctype": "Fiscal Year",
+			"year": str(year),
+			"year_start_date": f"{year}-01-01",
+			"year_end_date": f"{year}-12-31",
+			"companies": [{"company": company()}],
+		}
+	)
+	fiscal_year.insert(ignore_if_duplicate=True)
+	frappe.db.commit()
