@@ -125,8 +125,3 @@ def parse(fmt: str | None) -> ParsedFormat:
 			_("The serial format renders serials longer than {max} characters."), max=MAX_SERIAL_LENGTH
 		)
 	return parsed
-
-
-def preview(fmt: str, on: datetime.date, next_sequence: int) -> str:
-	"""The serial ``fmt`` would produce next, given the counter's next number."""
-	return parse(fmt).render(on, next_sequence)

@@ -223,11 +223,6 @@ def move(
 		log_events(group, event, from_status, to_status, reference, timestamp=timestamp)
 
 
-def stamp(names: Sequence[str], event: str, reference: Reference, set_values: dict) -> None:
-	"""A move that keeps the status (reserve, clear reservation, transfer): same checks, same log."""
-	move(names, event, reference, set_values=set_values)
-
-
 def take_back(names: Sequence[str], reference: Reference) -> None:
 	"""Delete units whose making was cancelled; refused unless every one is still Available."""
 	names = list(names)

@@ -58,14 +58,6 @@ def row_qty(row, config: ItemTraceConfig) -> float:
 	return round(qty) if config.is_serial else qty
 
 
-def _locked(sql: str, values) -> list[frappe._dict]:
-	return frappe.db.sql(sql, values, as_dict=True)
-
-
-# ------------------------------------------------------------------------------------------------
-# Allocation on a draft shipment
-
-
 def allocate(doc) -> None:
 	"""On save of a draft shipment: each traced row gets exactly its stock quantity of units."""
 	kind = kind_of(doc)
@@ -73,10 +65,11 @@ def allocate(doc) -> None:
 		return
 	rows = traced_rows(doc)
 	reference = Reference(doc.doctype, doc.name)
-	held = _locked(
+	held = frappe.db.sql(
 		f"SELECT name, qty, serial_no, shipment_row, sales_order, manufactured_on FROM `tabSerial Record` "
 		f"WHERE `{kind.link_field}` = %s AND status = 'Allocated' ORDER BY allocated_on, manufactured_on, name FOR UPDATE",
 		doc.name,
+		as_dict=True,
 	)
 	live_rows = {row.name for row, _c in rows}
 	release([h.name for h in held if h.shipment_row not in live_rows], reference)
@@ -206,7 +199,8 @@ def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 def _fifo(
 	item_code, warehouse, sales_order, qty, exclude=(), lots: list[str] | None = None, by_qty: bool = False
 ):
-	"""Lock and return pickable units (or lot portions, ``by_qty``) covering ``qty``: the row's own
+	"""Lock and return pickable units (or lot portions, ``by_qty``) covering ``qty``, in the order
+	``rules.picking.fifo_rank`` defines (here in SQL, so the database picks and locks in one step): the row's own
 	order's reservations first, then unreserved ones, oldest first. Rows that another transaction is
 	allocating right now are skipped (SKIP LOCKED), so two shipments never get the same unit."""
 	picked: list[frappe._dict] = []

@@ -8,6 +8,11 @@ from frappe.utils import add_days, nowdate
 from assetblaze_trace.services.settings import clear_cache
 
 
+def yy() -> str:
+	"""Today's two-digit year, as {YY} renders it."""
+	return nowdate()[2:4]
+
+
 def uid(prefix: str = "T") -> str:
 	return f"{prefix}-{frappe.generate_hash(length=8).upper()}"
 

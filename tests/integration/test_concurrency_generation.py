@@ -4,7 +4,6 @@ import multiprocessing
 import os
 
 import frappe
-from frappe.utils import nowdate
 
 from tests.integration import workers
 from tests.integration.factories import (
@@ -14,11 +13,8 @@ from tests.integration.factories import (
 	make_work_order,
 	settings,
 	uid,
+	yy,
 )
-
-
-def yy() -> str:
-	return nowdate()[2:4]
 
 
 def test_simultaneous_completions_get_no_duplicate_and_no_gap():

@@ -2,7 +2,6 @@
 
 import frappe
 import pytest
-from frappe.utils import nowdate
 
 from assetblaze_trace.exceptions import (
 	FractionalSerialQtyError,
@@ -29,11 +28,8 @@ from tests.integration.factories import (
 	settings,
 	uid,
 	warehouse,
+	yy,
 )
-
-
-def yy() -> str:
-	return nowdate()[2:4]
 
 
 def serial_group(prefix: str, fmt: str | None = None) -> str:
