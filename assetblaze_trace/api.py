@@ -30,6 +30,16 @@ VIEW_FIELDS = [
 VIEW_FILTERS = ("item_code", "work_order", "sales_order", "stock_entry", "delivery_note", "sales_invoice")
 
 
+def require_role(*roles: str) -> None:
+	"""Refuse unless the user has one of ``roles`` (checked in tests too, unlike ``frappe.only_for``)."""
+	if not set(roles) & set(frappe.get_roles()):
+		frappe.throw(
+			_("Only a {0} can do this.").format(" / ".join(_(r) for r in roles)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
 @frappe.whitelist()
 def get_units(filters: dict | str, limit: int = 200) -> dict:
 	"""Units for a document's Serial Numbers view: the newest ``limit`` rows and counts per status."""
@@ -51,17 +61,7 @@ def get_units(filters: dict | str, limit: int = 200) -> dict:
 		order_by="manufactured_on desc, name desc",
 		limit=limit,
 	)
-	counts = frappe.get_all(
-		"Serial Record",
-		filters=filters,
-		fields=[
-			"status",
-			"count(name) as units",
-			"sum(qty) as qty",
-			"sum(if(sales_order is null, 0, 1)) as stamped",
-		],
-		group_by="status",
-	)
+	counts = status_counts(filters)
 	for row in rows:
 		row.display_status = display_status(row.status, row.sales_order)
 	return {
@@ -71,6 +71,28 @@ def get_units(filters: dict | str, limit: int = 200) -> dict:
 		"colours": STATUS_COLOURS,
 		"enabled": get_settings().enabled,
 	}
+
+
+def status_counts(filters: dict) -> list[dict]:
+	"""Units and quantity per status (and how many carry a Sales Order stamp) for equality ``filters``.
+
+	Written with the query builder: Frappe 16 refuses SQL functions as strings in ``get_all`` fields."""
+	from frappe.query_builder.functions import Count, Sum
+
+	record = frappe.qb.DocType("Serial Record")
+	query = (
+		frappe.qb.from_(record)
+		.select(
+			record.status,
+			Count(record.name).as_("units"),
+			Sum(record.qty).as_("qty"),
+			Sum(frappe.qb.terms.Case().when(record.sales_order.isnotnull(), 1).else_(0)).as_("stamped"),
+		)
+		.groupby(record.status)
+	)
+	for field, value in filters.items():
+		query = query.where(record[field] == value)
+	return query.run(as_dict=True)
 
 
 @frappe.whitelist()
@@ -143,3 +165,52 @@ def work_order_lot(work_order: str) -> str | None:
 	doc = frappe.get_doc("Work Order", work_order)
 	doc.check_permission("read")
 	return existing_lot(doc.name, doc.production_item)
+
+
+@frappe.whitelist(methods=["POST"])
+def register_existing_stock(
+	item_code: str, warehouse: str, qty: float, serials: str | None = None, lot: str | None = None
+) -> dict:
+	"""Give untraced stock of a traced item units (Stock Manager only)."""
+	require_role("Stock Manager", "System Manager")
+	frappe.has_permission("Item", "read", item_code, throw=True)
+	frappe.has_permission("Warehouse", "read", warehouse, throw=True)
+	from assetblaze_trace.services.existing_stock import register
+
+	names = register(item_code, warehouse, qty, serials, lot)
+	return {"units": names[:200], "count": len(names)}
+
+
+@frappe.whitelist(methods=["POST"])
+def restock(units: str | list) -> int:
+	"""Returned units inspected and put back for sale: Returned → Available, an event each."""
+	require_role("Stock Manager", "Stock User", "System Manager")
+	frappe.has_permission("Serial Record", "read", throw=True)
+	from assetblaze_trace.rules import lifecycle as rules
+	from assetblaze_trace.services.lifecycle import Reference, move
+
+	if isinstance(units, str):
+		units = frappe.parse_json(units) if units.lstrip().startswith("[") else parse_serial_list(units)
+	names = list(units or [])
+	move(names, rules.RESTOCK, Reference("User", frappe.session.user, _("restocked after inspection")))
+	return len(names)
+
+
+@frappe.whitelist(methods=["POST"])
+def release_cancelled_shipment(doctype: str, name: str) -> int:
+	"""Units a cancelled Delivery Note / Sales Invoice still holds become Available."""
+	if doctype not in ("Delivery Note", "Sales Invoice"):
+		frappe.throw(_("Only Delivery Notes and Sales Invoices hold shipped units."))
+	doc = frappe.get_doc(doctype, name)
+	doc.check_permission("cancel")
+	from assetblaze_trace.services.shipment import release_cancelled
+
+	return release_cancelled(doc)
+
+
+@frappe.whitelist()
+def untraced_stock(item_code: str, warehouse: str) -> float:
+	frappe.has_permission("Item", "read", item_code, throw=True)
+	from assetblaze_trace.services.movements import untraced_qty
+
+	return untraced_qty(item_code, warehouse)

@@ -4,13 +4,18 @@ tests against a test site of a Frappe/ERPNext bench when one is found.
 
     python3 tools/run_tests.py [extra pytest args]
 
+It runs the whole suite once per bench it finds (ERPNext 15 and ERPNext 16 side by side), each on its own
+test site, and prints one summary line per bench with its Frappe/ERPNext/Python versions, then a total.
+
 Environment:
-    ASSETBLAZE_BENCH              the bench (default ~/frappe-bench)
+    ASSETBLAZE_BENCHES            the benches, separated by ":" (default ~/frappe-bench:~/frappe-bench-16);
+                                  a bench in the list that is not there is reported loudly as missing
+    ASSETBLAZE_BENCH              one bench only (overrides ASSETBLAZE_BENCHES; kept for old habits)
     ASSETBLAZE_TEST_SITE          the dedicated test site (default assetblaze-test.localhost); created if missing
     ASSETBLAZE_DB_ROOT_PASSWORD   MariaDB root password used only to create that site (default "root")
     ASSETBLAZE_SKIP_MIGRATE=1     do not migrate the test site before the run (faster when nothing changed)
 
-With a bench, this links the bench's apps/assetblaze_trace to *this* checkout (so the tests run the
+For each bench, this links the bench's apps/assetblaze_trace to *this* checkout (so the tests run the
 code you are looking at, not another copy), starts MariaDB and the bench's Redis if they are down,
 creates and sets up the test site if it is missing, migrates it, and runs pytest with the bench's
 Python from the bench's sites/ folder. It never builds Frappe or ERPNext.
@@ -25,12 +30,21 @@ import socket
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 APP = "assetblaze_trace"
-BENCH = Path(os.environ.get("ASSETBLAZE_BENCH", "~/frappe-bench")).expanduser()
+DEFAULT_BENCHES = "~/frappe-bench:~/frappe-bench-16"
+BENCHES = [
+	Path(b).expanduser()
+	for b in (
+		os.environ.get("ASSETBLAZE_BENCH") or os.environ.get("ASSETBLAZE_BENCHES") or DEFAULT_BENCHES
+	).split(":")
+	if b.strip()
+]
+BENCH = BENCHES[0]  # the bench being worked on; main() points it at each one in turn
 SITE = os.environ.get("ASSETBLAZE_TEST_SITE", "assetblaze-test.localhost")
 DB_ROOT_PASSWORD = os.environ.get("ASSETBLAZE_DB_ROOT_PASSWORD", "root")
 
@@ -208,7 +222,11 @@ def ensure_site() -> None:
 		frappe_cli("--site", SITE, "migrate", "--skip-search-index")
 
 
-def pytest_cmd(python: str, paths: list[str]) -> list[str]:
+def pytest_cmd(python: str, paths: list[str], junit: Path | None = None) -> list[str]:
+	# test files or folders given on the command line replace the default (the whole suite)
+	given = [a for a in sys.argv[1:] if not a.startswith("-") and Path(a).exists()]
+	if given:
+		paths = []
 	return [
 		python,
 		"-m",
@@ -219,31 +237,103 @@ def pytest_cmd(python: str, paths: list[str]) -> list[str]:
 		str(REPO),
 		"-c",
 		str(REPO / "pyproject.toml"),
+		*([f"--junitxml={junit}"] if junit else []),
 		*paths,
 		*sys.argv[1:],
 	]
 
 
-def main() -> int:
-	problem = bench_problem()
-	if problem:
-		print(
-			f"\n*** INTEGRATION SUITE SKIPPED: {problem} (set ASSETBLAZE_BENCH to a bench with ERPNext 15). "
-			"Only the pure unit tests run. ***\n",
-			flush=True,
-		)
-		return subprocess.call(pytest_cmd(sys.executable, [str(REPO / "tests/unit")]), cwd=REPO)
+def versions() -> str:
+	"""Frappe / ERPNext / Python versions of the current bench, as its own Python reports them."""
+	probe = (
+		"import sys, frappe, erpnext; "
+		"print(f'Frappe {frappe.__version__}, ERPNext {erpnext.__version__}, Python {sys.version.split()[0]}')"
+	)
+	out = subprocess.run(
+		[str(BENCH / "env/bin/python"), "-c", probe], capture_output=True, text=True, cwd=BENCH / "sites"
+	)
+	return out.stdout.strip() or "versions unknown: " + out.stderr.strip()[-200:]
 
+
+def junit_counts(path: Path) -> dict[str, int]:
+	"""passed / failed / skipped from pytest's JUnit XML (errors count as failed)."""
+	counts = {"passed": 0, "failed": 0, "skipped": 0}
+	if not path.exists():
+		return counts
+	root = ET.parse(path).getroot()
+	for suite in root.iter("testsuite"):
+		tests, failures = int(suite.get("tests", 0)), int(suite.get("failures", 0))
+		errors, skipped = int(suite.get("errors", 0)), int(suite.get("skipped", 0))
+		counts["failed"] += failures + errors
+		counts["skipped"] += skipped
+		counts["passed"] += tests - failures - errors - skipped
+	return counts
+
+
+def run_bench() -> tuple[int, dict[str, int]]:
+	"""The whole suite (unit + integration + browser) against the current bench's test site."""
 	ensure_mariadb()
 	ensure_redis()
 	link_app()
 	ensure_python_dependencies()
 	ensure_site()
 	env = dict(os.environ, ASSETBLAZE_TEST_SITE=SITE, ASSETBLAZE_BENCH=str(BENCH))
-	say(f"running unit + integration tests against site {SITE}")
-	return subprocess.call(
-		pytest_cmd(str(BENCH / "env/bin/python"), [str(REPO / "tests")]), cwd=BENCH / "sites", env=env
+	junit = BENCH / "sites" / f".{APP}-junit.xml"
+	junit.unlink(missing_ok=True)
+	say(f"running unit + integration + browser tests against site {SITE} of {BENCH}")
+	code = subprocess.call(
+		pytest_cmd(str(BENCH / "env/bin/python"), [str(REPO / "tests")], junit), cwd=BENCH / "sites", env=env
 	)
+	return code, junit_counts(junit)
+
+
+def main() -> int:
+	global BENCH
+	present, missing = [], []
+	for bench in BENCHES:
+		BENCH = bench
+		problem = bench_problem()
+		(missing if problem else present).append((bench, problem))
+	for _bench, problem in missing:
+		print(
+			f"\n*** BENCH MISSING: {problem}. The integration and browser suites do NOT run on it. "
+			"(Build it as README.md says, or set ASSETBLAZE_BENCHES.) ***\n",
+			flush=True,
+		)
+	if not present:
+		print(
+			"\n*** INTEGRATION SUITE SKIPPED: no bench found. Only the pure unit tests run. ***\n", flush=True
+		)
+		return subprocess.call(pytest_cmd(sys.executable, [str(REPO / "tests/unit")]), cwd=REPO)
+
+	results = []
+	for bench, _problem in present:
+		BENCH = bench
+		label = versions()
+		started = time.time()
+		try:
+			code, counts = run_bench()
+		except (subprocess.CalledProcessError, SystemExit) as error:
+			say(f"{bench}: setting up the test site failed: {error}")
+			code, counts = 1, junit_counts(Path("/nonexistent"))
+			counts["failed"] += 1
+		results.append((bench, label, code, counts, time.time() - started))
+
+	print("\n[run_tests] summary, one line per bench:", flush=True)
+	for bench, label, code, counts, seconds in results:
+		verdict = "ok" if code == 0 else f"FAILED (pytest exit {code})"
+		print(
+			f"[run_tests]   {bench} ({label}): {counts['passed']} passed, {counts['failed']} failed, "
+			f"{counts['skipped']} skipped in {seconds:.0f} s: {verdict}",
+			flush=True,
+		)
+	for bench, problem in missing:
+		print(f"[run_tests]   {bench}: MISSING ({problem})", flush=True)
+	total = {k: sum(r[3][k] for r in results) for k in ("passed", "failed", "skipped")}
+	print(
+		f"total: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped", flush=True
+	)
+	return 0 if all(r[2] == 0 for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import frappe
 
+from assetblaze_trace.compat import desk_path
 from assetblaze_trace.services.db import chunks, placeholders
 
 DOCTYPE = "Serial Record"
@@ -40,10 +41,10 @@ def write(names: list[str] | None = None, serial_range=None, item_code: str | No
 		frappe.db.sql(
 			f"""INSERT INTO `__global_search` (doctype, name, title, content, route, published)
 			SELECT 'Serial Record', {serial}, {serial}, CONCAT('Serial / Lot No : ', {serial}, ' ||| Item : ', %(item)s),
-				CONCAT('app/serial-record/', {serial}), 0
+				CONCAT(%(route)s, {serial}), 0
 			FROM {serial_range.table} s"""
 			+ UPSERT,
-			{**serial_range.values, "item": item_code or ""},
+			{**serial_range.values, "item": item_code or "", "route": desk_path(DOCTYPE) + "/"},
 		)
 		return
 	for part in chunks(names or []):
@@ -60,7 +61,7 @@ def write(names: list[str] | None = None, serial_range=None, item_code: str | No
 				name,
 				serial_no,
 				f"Serial / Lot No : {serial_no} ||| Item : {item or ''}",
-				f"app/serial-record/{name}",
+				desk_path(DOCTYPE, name),
 			]
 		frappe.db.sql(
 			"INSERT INTO `__global_search` (doctype, name, title, content, route, published) VALUES "

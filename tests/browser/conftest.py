@@ -31,6 +31,8 @@ from pathlib import Path
 import frappe
 import pytest
 
+from tests.browser.routes import DESK
+
 SITE = os.environ.get("ASSETBLAZE_TEST_SITE", "")
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
@@ -281,6 +283,9 @@ class Desk:
 			self.failed_requests.append(f"{response.status} {response.request.method} {response.url}")
 
 	def url(self, path: str) -> str:
+		"""A Desk path written as on Frappe 15 (``/app/...``) becomes this bench's (``/desk/...`` on 16)."""
+		if path == "/app" or path.startswith(("/app/", "/app?")):
+			path = DESK + path[len("/app") :]
 		return self.base + path
 
 	def goto(self, path: str):

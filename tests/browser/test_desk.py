@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.browser.routes import DESK
+
 pytestmark = pytest.mark.browser
 
 
@@ -48,7 +50,7 @@ def test_login(anonymous_desk, expect):
 	page.locator("#login_password").fill("admin")
 	page.locator("form.form-login button.btn-login[type=submit]:not(.btn-ldap-login)").click()
 
-	page.wait_for_url(re.compile(r"/app(/|$|\?)"))
+	page.wait_for_url(re.compile(re.escape(DESK) + r"(/|$|\?)"))
 	desk.wait_for_desk()
 	assert page.evaluate("frappe.session.user") == "Administrator"
 	expect(page.locator(".navbar")).to_be_visible()
@@ -77,7 +79,7 @@ def test_traceability_settings_master_toggle(desk, expect, trace_data):
 	option.click()
 
 	desk.wait_for_form("Traceability Settings", "Traceability Settings")
-	assert "/app/traceability-settings" in page.url
+	assert f"{DESK}/traceability-settings" in page.url
 	expect(title(page)).to_have_text("Traceability Settings")
 	toggle = control(page, "enabled")
 	expect(toggle).to_be_visible()
@@ -146,7 +148,7 @@ def test_serial_record_form_shows_status_and_work_order(desk, expect, trace_data
 	wo_link.click()
 	desk.wait_for_form("Work Order", trace_data.work_order)
 	expect(title(page)).to_contain_text(trace_data.item)
-	assert f"/app/work-order/{trace_data.work_order}" in page.url
+	assert f"{DESK}/work-order/{trace_data.work_order}" in page.url
 	desk.shot("work-order")
 	desk.assert_no_errors()
 

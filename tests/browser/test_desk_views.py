@@ -20,6 +20,8 @@ from pathlib import Path
 import frappe
 import pytest
 
+from tests.browser.routes import DESK
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -476,11 +478,11 @@ def test_awesome_bar_finds_serial(desk, expect, trace_data):
 		expect(result).to_be_visible()
 	finally:
 		desk.shot("search-dialog")
-	assert indexed == [f"app/serial-record/{unit}"], f"__global_search rows for {unit}: {indexed}"
+	assert indexed == [f"{DESK[1:]}/serial-record/{unit}"], f"__global_search rows for {unit}: {indexed}"
 	expect(results).to_contain_text("Serial Record")
 	result.click()
 	desk.wait_for_form("Serial Record", unit)
-	assert page.url.endswith(f"/app/serial-record/{unit}"), page.url
+	assert page.url.endswith(f"{DESK}/serial-record/{unit}"), page.url
 	expect(title(page)).to_contain_text(unit)
 	desk.shot("landed")
 	desk.assert_no_errors()
@@ -508,7 +510,7 @@ def test_serial_record_timeline_after_allocation(desk, expect, allocation_data):
 	newest, oldest = events.nth(0), events.nth(1)
 	expect(newest.locator("b")).to_have_text("Allocated")
 	expect(newest).to_contain_text(re.compile(r"Available\s*→\s*Allocated"))
-	link = newest.locator(f'a[href="/app/delivery-note/{dn}"]')
+	link = newest.locator(f'a[href="{DESK}/delivery-note/{dn}"]')
 	expect(link).to_have_text(f"Delivery Note {dn}")
 	expect(oldest.locator("b")).to_have_text("Made")
 	desk.shot("timeline")

@@ -11,6 +11,8 @@ assetblaze_trace.colours = {
 	Allocated: "blue",
 	Shipped: "gray",
 	Returned: "purple",
+	Consumed: "darkgrey",
+	Issued: "orange",
 };
 
 assetblaze_trace.status_of = function (doc) {
@@ -30,7 +32,7 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 	frappe.xcall("assetblaze_trace.api.get_units", { filters, limit: 200 }).then((r) => {
 		const esc = frappe.utils.escape_html;
 		const link = (doctype, name) =>
-			name ? `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(name)}">${esc(name)}</a>` : "";
+			name ? `<a href="${frappe.utils.get_form_link(doctype, name)}">${esc(name)}</a>` : "";
 		const summary = (r.counts || [])
 			.map((c) => {
 				const reserved = c.status === "Available" ? c.stamped : 0;
@@ -46,7 +48,7 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 		let html = `<div class="trace-serials">
 			<div class="flex justify-between align-center" style="margin-bottom: var(--margin-sm)">
 				<div>${summary || `<span class="text-muted">${__("No serial records yet.")}</span>`}</div>
-				<a class="btn btn-xs btn-default" href="/app/serial-record?${route}">${__("Open full list ({0})", [r.total])}</a>
+				<a class="btn btn-xs btn-default" href="${frappe.router.make_url(["serial-record"])}?${route}">${__("Open full list ({0})", [r.total])}</a>
 			</div>`;
 		if (r.rows.length) {
 			html += `<table class="table table-bordered table-sm trace-serials-table" style="font-size: var(--text-sm)">

@@ -7,6 +7,17 @@ frappe.ui.form.on("Serial Record", {
 		frm.page.set_indicator(__(status), assetblaze_trace.colours[status] || "gray");
 		frm.trigger("render_timeline");
 		frm.add_custom_button(__("Print Label"), () => assetblaze_trace.print_labels([frm.doc.name]));
+		if (frm.doc.status === "Returned" && (frappe.user.has_role("Stock User") || frappe.user.has_role("Stock Manager"))) {
+			// A returned unit goes on only by an explicit step: restocked after inspection (or issued as scrap
+			// with a Material Issue that lists it).
+			frm.add_custom_button(__("Restock After Inspection"), () =>
+				frappe.confirm(__("Make {0} Available for sale again?", [frm.doc.name]), () =>
+					frappe
+						.xcall("assetblaze_trace.api.restock", { units: [frm.doc.name] })
+						.then(() => frm.reload_doc())
+				)
+			);
+		}
 	},
 	render_timeline(frm) {
 		const esc = frappe.utils.escape_html;
@@ -15,7 +26,7 @@ frappe.ui.form.on("Serial Record", {
 		);
 		const link = (doctype, name) =>
 			doctype && name
-				? `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(name)}">${__(doctype)} ${esc(name)}</a>`
+				? `<a href="${frappe.utils.get_form_link(doctype, name)}">${__(doctype)} ${esc(name)}</a>`
 				: "";
 		const items = events.map((e) => {
 			const to = e.to_status ? assetblaze_trace.indicator(e.to_status) : "";
