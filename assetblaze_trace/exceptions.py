@@ -50,3 +50,7 @@ class ShippedUnitError(TraceabilityError):
 
 class ReturnError(TraceabilityError):
 	pass
+
+
+class MovementError(AllocationError):
+	"""A stock movement (issue, consumption, transfer, count) cannot take the units it names or needs."""

@@ -40,6 +40,14 @@ doc_events = {
 	"Sales Order": {
 		"on_cancel": "assetblaze_trace.overrides.sales_order.on_cancel",
 	},
+	"Stock Reconciliation": {
+		"on_submit": "assetblaze_trace.overrides.stock_reconciliation.on_submit",
+		"on_cancel": "assetblaze_trace.overrides.stock_reconciliation.on_cancel",
+	},
+	"Subcontracting Receipt": {
+		"on_submit": "assetblaze_trace.overrides.subcontracting_receipt.on_submit",
+		"on_cancel": "assetblaze_trace.overrides.subcontracting_receipt.on_cancel",
+	},
 	"Item": {
 		"validate": "assetblaze_trace.overrides.item.validate_item",
 	},

@@ -106,7 +106,7 @@ CUSTOM_FIELDS = {
 			"translatable": 0,
 		},
 	],
-	("Delivery Note Item", "Sales Invoice Item", "Stock Entry Detail"): [
+	("Delivery Note Item", "Sales Invoice Item", "Stock Entry Detail", "Stock Reconciliation Item"): [
 		{
 			# A section of its own: ERPNext's serial/batch section around batch_no only shows when
 			# a row ticks "Use Serial No / Batch Fields".
@@ -122,7 +122,8 @@ CUSTOM_FIELDS = {
 			"label": "Traced Serials",
 			"insert_after": "trace_section",
 			"depends_on": ENABLED,
-			"description": "One serial or lot per line, typed or scanned. Left blank, they are picked FIFO on save.",
+			"description": "One serial or lot per line, typed or scanned. Left blank, they are picked FIFO "
+			"(shipments on save, stock movements on submit).",
 			"no_copy": 1,
 			"translatable": 0,
 		},

@@ -28,5 +28,6 @@ def on_cancel(doc, method=None):
 
 
 def on_trash(doc, method=None):
-	if is_enabled() and doc.docstatus == 0:
+	# a draft, or a cancelled document that still holds its units, lets them go
+	if doc.docstatus in (0, 2):
 		shipment.release_all(doc)

@@ -1,6 +1,7 @@
-"""Stock Entry events: Manufacture makes units; cancelling it takes them back."""
+"""Stock Entry events: Manufacture makes units; every purpose moves the traced units of its rows
+(services/movements.py holds the table of what each purpose does); cancelling undoes both."""
 
-from assetblaze_trace.services import generation, transfer
+from assetblaze_trace.services import generation, movements
 from assetblaze_trace.services.settings import is_enabled
 
 
@@ -17,10 +18,9 @@ def before_submit(doc, method=None):
 def on_submit(doc, method=None):
 	if not is_enabled():
 		return
+	movements.submit(doc)  # components first: a unit never consumes itself
 	if doc.purpose == "Manufacture":
 		generation.generate(doc)
-	else:
-		transfer.transfer(doc)
 
 
 def before_cancel(doc, method=None):
@@ -29,7 +29,7 @@ def before_cancel(doc, method=None):
 
 
 def on_cancel(doc, method=None):
+	# Undone whatever the toggle says now: records must follow the stock ERPNext puts back.
 	if doc.purpose == "Manufacture":
 		generation.take_back_entry(doc)
-	elif is_enabled():
-		transfer.undo_transfer(doc)
+	movements.cancel(doc)

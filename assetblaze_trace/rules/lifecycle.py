@@ -2,13 +2,20 @@
 
 ::
 
-    (made) ──► Available ──► Allocated ──► Shipped ──► Returned
-                   ▲             │            ▲           │
-                   └── release ──┘            └─ cancel ──┘ (cancelling the return)
+    (made / registered) ──► Available ──► Allocated ──► Shipped ──► Returned ──restock──► Available
+                               ▲  │          │  ▲           │  ▲          │
+                               │  └─release──┘  └─cancelled─┘  └─cancel───┘ (cancelling the return)
+                               │     (a cancelled shipment's units are Allocated to it again)
+                               │
+                 Available / Returned ──► Issued    (Material Issue, a count lowered)
+                 Available ──► Consumed             (Manufacture, Material Consumption, Repack,
+                                                     Disassemble, Subcontracting Receipt)
+                 Issued / Consumed ──► back          (only by cancelling the document that caused it)
 
-"Reserved" is not a status: it is an Available unit stamped with a Sales Order (a soft hold).
-Shipped is a one-way door except through a return. Every move is an *event*; the lifecycle service
-is the only writer of statuses and checks each requested move here first.
+A unit is *in stock* while it is Available, Allocated or Returned. "Reserved" is not a status: it is an
+Available unit stamped with a Sales Order (a soft hold). Shipped is a one-way door except through a return.
+Every move is an *event*; the lifecycle service is the only writer of statuses and checks each requested
+move here first.
 """
 
 from __future__ import annotations
@@ -17,11 +24,15 @@ AVAILABLE = "Available"
 ALLOCATED = "Allocated"
 SHIPPED = "Shipped"
 RETURNED = "Returned"
+CONSUMED = "Consumed"
+ISSUED = "Issued"
 
-STATUSES = (AVAILABLE, ALLOCATED, SHIPPED, RETURNED)
+STATUSES = (AVAILABLE, ALLOCATED, SHIPPED, RETURNED, CONSUMED, ISSUED)
+IN_STOCK = (AVAILABLE, ALLOCATED, RETURNED)
 
 # Events: name -> (statuses a unit may be in, status it ends in). ``None`` as the from-status is a
-# unit that does not exist yet; ``None`` as the to-status is a unit taken back (deleted).
+# unit that does not exist yet; ``None`` as the to-status is a unit taken back (deleted). An undoing
+# event may list several end statuses: the unit goes back to the one it came from.
 MADE = "Made"
 RESERVED = "Reserved"
 UNRESERVED = "Reservation Cleared"
@@ -33,7 +44,14 @@ RETURN_CANCELLED = "Return Cancelled"
 TRANSFER = "Transferred"
 TAKEN_BACK = "Taken Back"
 SHIPMENT_AMENDED = "Shipment Amended"
+SHIPMENT_CANCELLED = "Shipment Cancelled"
 SPLIT = "Split"
+ISSUE = "Issued"
+ISSUE_CANCELLED = "Issue Cancelled"
+CONSUME = "Consumed"
+CONSUME_CANCELLED = "Consumption Cancelled"
+RESTOCK = "Restocked"
+REGISTERED = "Registered From Existing Stock"
 
 MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	MADE: ((None,), AVAILABLE),
@@ -46,8 +64,17 @@ MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	RETURN_CANCELLED: ((RETURNED,), SHIPPED),
 	TRANSFER: ((AVAILABLE,), AVAILABLE),
 	TAKEN_BACK: ((AVAILABLE,), None),
-	# A cancelled shipment's amendment takes over its shipped units: they never came back.
-	SHIPMENT_AMENDED: ((SHIPPED,), SHIPPED),
+	# ERPNext puts a cancelled shipment's stock back: its units are Allocated to it again (in stock,
+	# picked by nobody) until its amendment takes them over or they are released.
+	SHIPMENT_CANCELLED: ((SHIPPED,), ALLOCATED),
+	SHIPMENT_AMENDED: ((ALLOCATED,), ALLOCATED),
+	ISSUE: ((AVAILABLE, RETURNED), ISSUED),
+	ISSUE_CANCELLED: ((ISSUED,), (AVAILABLE, RETURNED)),
+	CONSUME: ((AVAILABLE,), CONSUMED),
+	CONSUME_CANCELLED: ((CONSUMED,), AVAILABLE),
+	# A returned unit goes on only by an explicit step: restocked after inspection, or issued (scrap).
+	RESTOCK: ((RETURNED,), AVAILABLE),
+	REGISTERED: ((None,), AVAILABLE),
 }
 
 EVENTS = tuple(MOVES)
@@ -60,8 +87,23 @@ class MoveNotAllowed(ValueError):
 		super().__init__(f"{event}: not allowed from {sorted(set(map(str, offenders.values())))}")
 
 
-def target_status(event: str) -> str | None:
-	return MOVES[event][1]
+def target_status(event: str, came_from: str | None = None) -> str | None:
+	"""Where ``event`` leaves a unit; for an undoing event with several ends, the one it ``came_from``."""
+	target = MOVES[event][1]
+	if isinstance(target, tuple):
+		if came_from not in target:
+			raise MoveNotAllowed(event, {"?": came_from})
+		return came_from
+	return target
+
+
+def targets(event: str) -> tuple[str | None, ...]:
+	target = MOVES[event][1]
+	return target if isinstance(target, tuple) else (target,)
+
+
+def in_stock(status: str | None) -> bool:
+	return status in IN_STOCK
 
 
 def allowed_from(event: str) -> tuple[str | None, ...]:
@@ -95,4 +137,6 @@ STATUS_COLOURS = {
 	"Allocated": "blue",
 	"Shipped": "gray",
 	"Returned": "purple",
+	"Consumed": "darkgrey",
+	"Issued": "orange",
 }

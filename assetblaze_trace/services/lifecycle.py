@@ -68,8 +68,14 @@ def name_units(units: Sequence[str], limit: int = MAX_NAMED) -> str:
 	return shown
 
 
-def create_units(units: Sequence[NewUnit], reference: Reference, *, extra_events: Sequence[str] = ()) -> None:
-	"""Insert new Available units (one statement per chunk) and log ``Made`` (+ ``extra_events``)."""
+def create_units(
+	units: Sequence[NewUnit],
+	reference: Reference,
+	*,
+	extra_events: Sequence[str] = (),
+	made_event: str = rules.MADE,
+) -> None:
+	"""Insert new Available units (one statement per chunk) and log ``made_event`` (+ ``extra_events``)."""
 	if not units:
 		return
 	timestamp, user = now(), frappe.session.user
@@ -95,7 +101,7 @@ def create_units(units: Sequence[NewUnit], reference: Reference, *, extra_events
 	)
 	names = [u.name for u in units]
 	search_index.index_after_commit(names=[u.name for u in units])
-	log_events(names, rules.MADE, None, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=1)
+	log_events(names, made_event, None, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=1)
 	for offset, event in enumerate(extra_events, start=2):
 		log_events(
 			names, event, rules.AVAILABLE, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=offset
@@ -174,11 +180,14 @@ def move(
 	*,
 	set_values: dict | None = None,
 	current: dict[str, dict] | None = None,
+	back_to: str | None = None,
 ) -> None:
 	"""Move ``names`` by ``event``: check every unit may make the move, then update them all at once.
 
 	``set_values`` are further columns to write with the status (document links, dates). ``current``
-	may pass rows already locked by the caller (name -> row with ``status``).
+	may pass rows already locked by the caller (name -> row with ``status``). An undoing event with
+	several possible ends (an issue cancelled puts a unit back to Available or Returned) needs
+	``back_to``: the status the units were in before the move being undone.
 	"""
 	names = list(dict.fromkeys(names))
 	if not names:
@@ -206,7 +215,12 @@ def move(
 			title=_("Not Allowed"),
 		)
 
-	to_status = rules.target_status(event)
+	try:
+		to_status = rules.target_status(event, back_to)
+	except rules.MoveNotAllowed:
+		frappe.throw(
+			_("{0} cannot put units back to {1}.").format(_(event), _(back_to or "")), TraceabilityError
+		)
 	timestamp = now()
 	values = dict(set_values or {})
 	values.update({"status": to_status, "modified": timestamp, "modified_by": frappe.session.user})

@@ -65,45 +65,91 @@ def allocate(doc) -> None:
 		return
 	rows = traced_rows(doc)
 	reference = Reference(doc.doctype, doc.name)
+	if doc.get("amended_from"):
+		_take_over_cancelled(doc, kind, rows, reference)
 	held = frappe.db.sql(
-		f"SELECT name, qty, serial_no, shipment_row, sales_order, manufactured_on FROM `tabSerial Record` "
-		f"WHERE `{kind.link_field}` = %s AND status = 'Allocated' ORDER BY allocated_on, manufactured_on, name FOR UPDATE",
+		f"SELECT name, qty, serial_no, shipment_row, sales_order, manufactured_on, item_code, warehouse "
+		f"FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated' "
+		"ORDER BY allocated_on, manufactured_on, name FOR UPDATE",
 		doc.name,
 		as_dict=True,
 	)
-	live_rows = {row.name for row, _c in rows}
-	release([h.name for h in held if h.shipment_row not in live_rows], reference)
+	# A unit stays with its row only while it is the row's item in the row's warehouse: a row whose item or
+	# warehouse was changed, or a removed row, lets its units go (and is picked again below).
+	live_rows = {row.name: row for row, _c in rows}
+	stays = {
+		h.name
+		for h in held
+		if h.shipment_row in live_rows
+		and live_rows[h.shipment_row].item_code == h.item_code
+		and live_rows[h.shipment_row].warehouse == h.warehouse
+	}
+	let_go = [h for h in held if h.name not in stays]
+	release([h.name for h in let_go], reference)
+	# a row's old text still names the units it let go: they are not a hand-pick
+	stale = {h.name for h in let_go}
 	by_row: dict[str, list] = {}
 	for h in held:
-		if h.shipment_row in live_rows:
+		if h.name in stays:
 			by_row.setdefault(h.shipment_row, []).append(h)
-	carried = _carried_units(doc, kind)
 	for row, config in rows:
 		if config.is_serial:
-			_allocate_serial_row(doc, kind, row, config, by_row.get(row.name, []), carried, reference)
+			if stale:
+				listed = parse_serial_list(row.get("trace_serials"))
+				row.trace_serials = "\n".join(u for u in listed if u not in stale)
+			_allocate_serial_row(doc, kind, row, config, by_row.get(row.name, []), reference)
 		else:
 			_allocate_batch_row(doc, kind, row, config, by_row.get(row.name, []), reference)
 
 
-def _carried_units(doc, kind: Kind) -> dict[tuple[str, str], list[str]]:
-	"""Units shipped on the cancelled document this one amends: they carry over, never re-picked."""
-	if not doc.get("amended_from"):
-		return {}
-	out: dict[tuple[str, str], list[str]] = {}
-	for r in frappe.db.sql(
+def _take_over_cancelled(doc, kind: Kind, rows, reference: Reference) -> None:
+	"""An amendment takes over the units its cancelled original holds (they went back to Allocated when it was
+	cancelled): each to the first row of the same item and warehouse; the per-row allocation then keeps, trims
+	or tops them up like any held units."""
+	units = frappe.db.sql(
 		f"SELECT name, item_code, warehouse FROM `tabSerial Record` WHERE `{kind.link_field}` = %s "
-		"AND status = 'Shipped' AND trace_type = 'Serial' ORDER BY manufactured_on, name",
+		"AND status = 'Allocated' ORDER BY manufactured_on, name FOR UPDATE",
 		doc.amended_from,
 		as_dict=True,
-	):
-		out.setdefault((r.item_code, r.warehouse), []).append(r.name)
-	return out
+	)
+	by_row: dict[str, list[str]] = {}
+	for unit in units:
+		row = next(
+			(r for r, _c in rows if r.item_code == unit.item_code and r.warehouse == unit.warehouse), None
+		)
+		if row:
+			by_row.setdefault(row.name, []).append(unit.name)
+	for row_name, names in by_row.items():
+		move(
+			names,
+			rules.SHIPMENT_AMENDED,
+			Reference(doc.doctype, doc.name, _("amends {0}").format(doc.amended_from)),
+			set_values={kind.link_field: doc.name, "shipment_row": row_name, "allocated_on": now()},
+		)
 
 
-def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> None:
+def _copied_list(doc, kind: Kind, row, typed: list[str], held) -> bool:
+	"""A row duplicated in the form carries its original's list: every unit it names is held by one other row
+	of this document. Such a row starts without units (it is picked FIFO). (A document copied whole starts
+	blank anyway: ``trace_serials`` is a no-copy field. A unit another shipment holds, typed by hand, is
+	refused as before.)"""
+	if not typed or held:
+		return False
+	siblings = {r.name for r in doc.get("items") or [] if r.name != row.name}
+	holders = frappe.db.sql(
+		f"SELECT shipment_row, COUNT(*) FROM `tabSerial Record` WHERE name IN ({placeholders(typed)}) "
+		"AND status = 'Allocated' GROUP BY shipment_row",
+		typed,
+	)
+	return len(holders) == 1 and holders[0][0] in siblings and holders[0][1] == len(typed)
+
+
+def _allocate_serial_row(doc, kind, row, config, held, reference) -> None:
 	need = int(row_qty(row, config))
 	current = [h.name for h in held]
 	typed = parse_serial_list(row.get("trace_serials"))
+	if _copied_list(doc, kind, row, typed, held):
+		typed = []
 	dup = duplicates(typed)
 	if dup:
 		frappe.throw(
@@ -111,18 +157,9 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 			AllocationError,
 			title=_("Duplicate Serials"),
 		)
-	carry_pool = carried.get((row.item_code, row.warehouse), [])
-	if carry_pool:
-		pool = set(carry_pool)
-		carry = [u for u in typed if u in pool] if typed else carry_pool[:need]
-		taken = set(carry)
-		carry_pool[:] = [u for u in carry_pool if u not in taken]
-		typed_rest = [u for u in typed if u not in taken]
-	else:
-		carry, typed_rest = [], typed
 	current_set = set(current)
 
-	if typed_rest and set(typed_rest) != current_set:
+	if typed and set(typed) != current_set:
 		if len(typed) > need:
 			frappe.throw(
 				_(
@@ -131,24 +168,23 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 				AllocationError,
 				title=_("Too Many Serials"),
 			)
-		_validate_hand_picked(doc, kind, row, typed_rest)
-		wanted = set(typed_rest)
+		_validate_hand_picked(doc, kind, row, typed)
+		wanted = set(typed)
 		release([u for u in current if u not in wanted], reference)
-		keep = typed_rest
+		keep = typed
 	else:
-		keep = [u for u in (typed_rest or current) if u in current_set]
-		room = max(need - len(carry), 0)
-		release(keep[room:], reference)
-		keep = keep[:room]
+		keep = [u for u in (typed or current) if u in current_set]
+		release(keep[need:], reference)
+		keep = keep[:need]
 
-	missing = need - len(carry) - len(keep)
+	missing = need - len(keep)
 	picked = (
 		_fifo(row.item_code, row.warehouse, row.get(kind.so_field), missing, exclude=keep)
 		if missing > 0
 		else []
 	)
 	if len(picked) < missing:
-		_not_enough(row, need, len(carry) + len(keep) + len(picked))
+		_not_enough(row, need, len(keep) + len(picked))
 	newly = [u for u in keep if u not in current_set] + [p.name for p in picked]
 	move(
 		newly,
@@ -156,7 +192,7 @@ def _allocate_serial_row(doc, kind, row, config, held, carried, reference) -> No
 		reference,
 		set_values={kind.link_field: doc.name, "shipment_row": row.name, "allocated_on": now()},
 	)
-	row.trace_serials = "\n".join(carry + keep + [p.name for p in picked])
+	row.trace_serials = "\n".join(keep + [p.name for p in picked])
 
 
 def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
@@ -238,14 +274,19 @@ def _fifo(
 
 
 def _not_enough(row, need, found) -> None:
-	frappe.throw(
-		_(
-			"Row {0}: item {1} needs {2} traced units in warehouse {3}, but only {4} are available "
-			"(units reserved for other Sales Orders are not picked automatically)."
-		).format(row.idx, frappe.bold(row.item_code), need, frappe.bold(row.warehouse), found),
-		NotEnoughUnitsError,
-		title=_("Not Enough Units"),
-	)
+	from assetblaze_trace.services.movements import untraced_qty
+
+	message = _(
+		"Row {0}: item {1} needs {2} traced units in warehouse {3}, but only {4} are available "
+		"(units reserved for other Sales Orders are not picked automatically)."
+	).format(row.idx, frappe.bold(row.item_code), need, frappe.bold(row.warehouse), found)
+	untraced = untraced_qty(row.item_code, row.warehouse)
+	if untraced > EPSILON:
+		message += " " + _(
+			"{0} of ERPNext's stock of it there is untraced (it came in without being made here): give it units "
+			"with Register Existing Stock on the item to ship it."
+		).format(untraced)
+	frappe.throw(message, NotEnoughUnitsError, title=_("Not Enough Units"))
 
 
 def _allocate_batch_row(doc, kind, row, config, held, reference) -> None:
@@ -355,13 +396,6 @@ def ship(doc) -> None:
 		if row.get(kind.so_field):
 			values["sales_order"] = row.get(kind.so_field)
 		move(list(current), rules.SHIP, reference, set_values=values, current=current)
-		if not doc.get("amended_from"):
-			continue
-		carried = [u for u in parse_serial_list(row.get("trace_serials")) if u not in current]
-		if carried:
-			rows = lock_units(carried, ("status", kind.link_field))
-			carried = [u for u in carried if rows.get(u) and rows[u][kind.link_field] == doc.amended_from]
-			move(carried, rules.SHIPMENT_AMENDED, reference, set_values=values, current=rows)
 
 
 def on_cancel(doc) -> None:
@@ -371,16 +405,44 @@ def on_cancel(doc) -> None:
 	if cint(doc.get("is_return")):
 		cancel_return(doc)
 		return
-	shipped = frappe.db.count("Serial Record", {kind.link_field: doc.name, "status": rules.SHIPPED})
-	if shipped:
-		frappe.msgprint(
-			_(
-				"{0} traced units shipped with {1} stay Shipped: shipping is a one-way door. To take them back, "
-				"make a return against this document (or amend it: the amendment takes over its units)."
-			).format(shipped, doc.name),
-			title=_("Units Stay Shipped"),
-			indicator="orange",
-		)
+	# ERPNext puts the stock back in the warehouse: the units come back too, held by the cancelled document
+	# (Allocated to it, never picked by anyone else) until its amendment takes them over or they are released.
+	shipped = frappe.db.sql(
+		f"SELECT name, status FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Shipped' FOR UPDATE",
+		doc.name,
+		as_dict=True,
+	)
+	if not shipped:
+		return
+	move(
+		[u.name for u in shipped],
+		rules.SHIPMENT_CANCELLED,
+		Reference(doc.doctype, doc.name),
+		set_values={"shipped_on": None},
+		current={u.name: u for u in shipped},
+	)
+	frappe.msgprint(
+		_(
+			"{0} traced units shipped with {1} are back in stock, held by the cancelled document. Amend it to ship "
+			"them again, or use Release Traced Units on it to make them Available."
+		).format(len(shipped), doc.name),
+		title=_("Units Back in Stock"),
+		indicator="orange",
+	)
+
+
+def release_cancelled(doc) -> int:
+	"""The units a cancelled shipment still holds become Available again."""
+	kind = kind_of(doc)
+	if not kind or doc.docstatus != 2:
+		return 0
+	held = frappe.db.sql(
+		f"SELECT name FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated'",
+		doc.name,
+		pluck=True,
+	)
+	release(held, Reference(doc.doctype, doc.name, _("released from the cancelled document")))
+	return len(held)
 
 
 # ------------------------------------------------------------------------------------------------

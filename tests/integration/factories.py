@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import frappe
+import pytest
 from frappe.utils import add_days, nowdate
 
 from assetblaze_trace.services.settings import clear_cache
@@ -105,7 +108,13 @@ def make_finished_item(qty_in_stock: float = 0, **fields) -> tuple[str, str, lis
 
 
 def make_work_order(
-	item_code: str, qty: float, bom: str | None = None, sales_order: str | None = None, submit=True
+	item_code: str,
+	qty: float,
+	bom: str | None = None,
+	sales_order: str | None = None,
+	submit=True,
+	source: str | None = None,
+	skip_transfer: int = 1,
 ):
 	bom = bom or frappe.db.get_value("BOM", {"item": item_code, "is_default": 1, "docstatus": 1})
 	wo = frappe.get_doc(
@@ -115,8 +124,9 @@ def make_work_order(
 			"bom_no": bom,
 			"qty": qty,
 			"company": company(),
-			"skip_transfer": 1,
-			"source_warehouse": warehouse("Stores"),
+			"skip_transfer": skip_transfer,
+			"use_multi_level_bom": 0,  # sub-assemblies are consumed as units, not exploded
+			"source_warehouse": source or warehouse("Stores"),
 			"wip_warehouse": warehouse("Work In Progress"),
 			"fg_warehouse": warehouse("Finished Goods"),
 			"sales_order": sales_order,
@@ -273,3 +283,13 @@ def ensure_fiscal_year(today=None) -> None:
 	)
 	fiscal_year.insert(ignore_if_duplicate=True)
 	frappe.db.commit()
+
+
+@contextmanager
+def refused(exc, match: str | None = None):
+	"""Expect ``exc`` and then roll back to before the action, as Frappe rolls back a refused request (a
+	test that goes on afterwards then sees what the user would see; a commit inside a hook would break it)."""
+	frappe.db.savepoint("refused")
+	with pytest.raises(exc, match=match):
+		yield
+	frappe.db.rollback(save_point="refused")

@@ -177,7 +177,7 @@ def test_cancelling_the_sales_order_releases_units_on_draft_delivery_notes():
 	assert {(r.status, r.sales_order) for r in records(name=("in", units))} == {("Available", None)}
 
 
-def test_submit_ships_and_cancel_leaves_units_shipped():
+def test_submit_ships_and_cancel_holds_the_units_back_in_stock():
 	item = serial_item()
 	units = produce(item, 2)
 	dn = make_delivery_note(item, 2)
@@ -189,8 +189,14 @@ def test_submit_ships_and_cancel_leaves_units_shipped():
 	frappe.local.message_log = []
 	dn.reload()
 	dn.cancel()
-	assert set(status_of(units).values()) == {"Shipped"}
-	assert any("one-way door" in str(m) for m in frappe.local.message_log)
+	# ERPNext has the stock back: the units are in stock again, held by the cancelled note (never Shipped
+	# while the stock is on the shelf, never silently Available)
+	assert {(r.status, r.delivery_note) for r in records(name=("in", units))} == {("Allocated", dn.name)}
+	assert any("back in stock" in str(m) for m in frappe.local.message_log)
+	events = frappe.get_all(
+		"Serial Record Event", filters={"parent": units[0]}, pluck="event", order_by="idx"
+	)
+	assert events[-1] == lc.SHIPMENT_CANCELLED
 
 
 def test_return_makes_listed_units_returned_and_cancelling_it_ships_them_again():
@@ -330,7 +336,7 @@ def test_material_transfer_moves_units_with_the_stock():
 	).insert()
 	receive_more.submit()
 	short.insert()
-	with pytest.raises(AllocationError, match="only 3 are Available"):
+	with pytest.raises(AllocationError, match="only 3 Available units"):
 		short.submit()
 
 

@@ -19,22 +19,62 @@ from assetblaze_trace.rules import lifecycle as lc
 		(lc.TAKEN_BACK, lc.AVAILABLE, True),
 		(lc.TAKEN_BACK, lc.SHIPPED, False),
 		(lc.TRANSFER, lc.ALLOCATED, False),
+		(lc.ISSUE, lc.AVAILABLE, True),
+		(lc.ISSUE, lc.RETURNED, True),  # a returned unit scrapped
+		(lc.ISSUE, lc.ALLOCATED, False),  # on a draft shipment: release it first
+		(lc.ISSUE, lc.SHIPPED, False),
+		(lc.CONSUME, lc.AVAILABLE, True),
+		(lc.CONSUME, lc.RETURNED, False),  # restock (inspect) before it goes into a product
+		(lc.CONSUME, lc.ALLOCATED, False),
+		(lc.ISSUE_CANCELLED, lc.ISSUED, True),
+		(lc.CONSUME_CANCELLED, lc.CONSUMED, True),
+		(lc.CONSUME_CANCELLED, lc.ISSUED, False),
+		(lc.RESTOCK, lc.RETURNED, True),
+		(lc.RESTOCK, lc.SHIPPED, False),
+		(lc.SHIPMENT_CANCELLED, lc.SHIPPED, True),
+		(lc.SHIPMENT_AMENDED, lc.ALLOCATED, True),
+		(lc.REGISTERED, None, True),
 	],
 )
 def test_allowed_moves(event, current, allowed):
 	assert lc.is_allowed(event, current) is allowed
 
 
-def test_nothing_leads_from_shipped_back_to_available_or_allocated():
-	for event, (froms, to) in lc.MOVES.items():
-		if lc.SHIPPED in froms:
-			assert to in (lc.RETURNED, lc.SHIPPED), event  # returned, or re-documented by an amendment
+def test_from_shipped_only_a_return_or_cancelling_the_shipment_leads_on():
+	leaving = {event for event, (froms, _to) in lc.MOVES.items() if lc.SHIPPED in froms}
+	assert leaving == {lc.RETURN, lc.SHIPMENT_CANCELLED}
+	# a cancelled shipment's units are held by it (Allocated), never silently Available
+	assert lc.targets(lc.SHIPMENT_CANCELLED) == (lc.ALLOCATED,)
 
 
-def test_returned_is_never_available_again():
-	for _event, (froms, to) in lc.MOVES.items():
-		if lc.RETURNED in froms:
-			assert to != lc.AVAILABLE
+def test_a_returned_unit_is_available_again_only_by_the_explicit_restock():
+	to_available = {
+		event
+		for event, (froms, _to) in lc.MOVES.items()
+		if lc.RETURNED in froms and lc.AVAILABLE in lc.targets(event)
+	}
+	assert to_available == {lc.RESTOCK}
+
+
+def test_issued_and_consumed_come_back_only_by_cancelling_what_caused_them():
+	for event, (froms, _to) in lc.MOVES.items():
+		if lc.ISSUED in froms:
+			assert event == lc.ISSUE_CANCELLED
+		if lc.CONSUMED in froms:
+			assert event == lc.CONSUME_CANCELLED
+
+
+def test_an_undo_goes_back_to_where_the_unit_came_from():
+	assert lc.target_status(lc.ISSUE_CANCELLED, lc.RETURNED) == lc.RETURNED
+	assert lc.target_status(lc.ISSUE_CANCELLED, lc.AVAILABLE) == lc.AVAILABLE
+	with pytest.raises(lc.MoveNotAllowed):
+		lc.target_status(lc.ISSUE_CANCELLED, lc.SHIPPED)
+	# every status an issue starts from is one its cancel can go back to
+	assert set(lc.allowed_from(lc.ISSUE)) == set(lc.targets(lc.ISSUE_CANCELLED))
+
+
+def test_in_stock_statuses():
+	assert {s for s in lc.STATUSES if lc.in_stock(s)} == {lc.AVAILABLE, lc.ALLOCATED, lc.RETURNED}
 
 
 def test_check_move_names_every_offender():

@@ -18,5 +18,66 @@ frappe.ui.form.on("Item", {
 				field.$wrapper.html(html);
 			});
 		assetblaze_trace.render_serials(frm, "trace_serials_html", { item_code: frm.doc.name });
+		if (frappe.user.has_role("Stock Manager") && !frm.doc.has_serial_no && !frm.doc.has_batch_no) {
+			frm.add_custom_button(
+				__("Register Existing Stock"),
+				() => assetblaze_trace.register_existing_stock(frm),
+				__("Traceability")
+			);
+		}
 	},
 });
+
+// Stock that is on the shelves without units (there before tracing started, or received): give it units.
+assetblaze_trace.register_existing_stock = function (frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Register Existing Stock of {0}", [frm.doc.name]),
+		fields: [
+			{
+				fieldname: "warehouse",
+				fieldtype: "Link",
+				options: "Warehouse",
+				label: __("Warehouse"),
+				reqd: 1,
+				get_query: () => ({ filters: { is_group: 0 } }),
+				onchange() {
+					const warehouse = dialog.get_value("warehouse");
+					if (!warehouse) return;
+					frappe
+						.xcall("assetblaze_trace.api.untraced_stock", { item_code: frm.doc.name, warehouse })
+						.then((qty) => {
+							dialog.set_df_property(
+								"qty",
+								"description",
+								__("Untraced quantity in {0}: {1}", [warehouse, qty])
+							);
+							if (!dialog.get_value("qty")) dialog.set_value("qty", qty);
+						});
+				},
+			},
+			{ fieldname: "qty", fieldtype: "Float", label: __("Quantity"), reqd: 1 },
+			{
+				fieldname: "lot",
+				fieldtype: "Data",
+				label: __("Lot No (lot-traced items)"),
+			},
+			{
+				fieldname: "serials",
+				fieldtype: "Small Text",
+				label: __("Serials (optional, one per line)"),
+				description: __("Left blank, serials come from the item's format."),
+			},
+		],
+		primary_action_label: __("Register"),
+		primary_action(values) {
+			frappe
+				.xcall("assetblaze_trace.api.register_existing_stock", { item_code: frm.doc.name, ...values })
+				.then((r) => {
+					dialog.hide();
+					frappe.show_alert({ message: __("{0} units registered", [r.count]), indicator: "green" });
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
+};

@@ -59,6 +59,8 @@ def on_doctype_update():
 		"pick_status_idx",
 	)
 	frappe.db.add_index("Serial Record", ["item_code", "manufactured_on"], "item_made_idx")  # Item view
+	# Traced Stock Check: units in stock per item and warehouse, read from the index alone.
+	frappe.db.add_index("Serial Record", ["status", "item_code", "warehouse", "qty"], "stock_idx")
 	frappe.db.add_index("Serial Record", ["manufactured_on"], "made_idx")  # newest first, unfiltered
 	for column in (
 		"work_order",

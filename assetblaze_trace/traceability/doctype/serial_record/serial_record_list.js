@@ -6,7 +6,7 @@ frappe.listview_settings["Serial Record"] = {
 	has_indicator_for_draft: true,
 	get_indicator(doc) {
 		const status = doc.status === "Available" && doc.sales_order ? "Reserved" : doc.status;
-		const colours = { Available: "green", Reserved: "yellow", Allocated: "blue", Shipped: "gray", Returned: "purple" };
+		const colours = { Available: "green", Reserved: "yellow", Allocated: "blue", Shipped: "gray", Returned: "purple", Consumed: "darkgrey", Issued: "orange" };
 		const filter = {
 			Reserved: "status,=,Available|sales_order,is,set",
 			Available: "status,=,Available|sales_order,is,not set",

@@ -13,7 +13,7 @@ frappe.query_reports["Traceability"] = {
 			fieldname: "status",
 			label: __("Status"),
 			fieldtype: "Select",
-			options: ["", "Available", "Reserved", "Allocated", "Shipped", "Returned"],
+			options: ["", "Available", "Reserved", "Allocated", "Shipped", "Returned", "Consumed", "Issued"],
 		},
 		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
 		{ fieldname: "warehouse", label: __("Warehouse"), fieldtype: "Link", options: "Warehouse" },

@@ -1,0 +1,504 @@
+"""Every ERPNext stock movement that is not a shipment moves the traced units with it.
+
+The movements are data: :data:`MOVEMENTS` says, per document and purpose, what happens to the traced units
+of each row, and one executor (:func:`submit` / :func:`cancel`) carries it out through the lifecycle service.
+A row's shape says which side it is on, as it does for ERPNext: a row with a source and a target warehouse
+moves its units; a row with only a source warehouse takes them out of stock by the purpose's *leaving*
+event (Issued, Consumed); a row with only a target warehouse brings stock in, which is untraced quantity
+(only manufacturing makes units — generation.py — or the Stock Manager's *Register Existing Stock*).
+
+Which units a row takes: those listed in its ``trace_serials`` (serials, or lot numbers for lot-traced
+items), else the oldest Available units (FIFO) of its source warehouse. Listed units are validated (item,
+warehouse, status, listed once, not more than the row's quantity); a shortfall is refused, and the message
+says how much of ERPNext's stock there is untraced. Shipments (Delivery Note, Sales Invoice) allocate on
+save and are in shipment.py; Stock Reconciliation counts are in reconciliation.py; both use the same
+picking and the same lifecycle moves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt
+
+from assetblaze_trace.exceptions import MovementError
+from assetblaze_trace.rules import lifecycle as rules
+from assetblaze_trace.rules.picking import duplicates, parse_serial_list
+from assetblaze_trace.services import consumption
+from assetblaze_trace.services.db import placeholders
+from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, take_portions
+from assetblaze_trace.services.shipment import EPSILON, row_qty, traced_rows
+
+
+@dataclass(frozen=True)
+class Movement:
+	"""What a document does to the traced units of its rows."""
+
+	leaving: str | None  # event for rows with only a source warehouse (None: such rows are not expected)
+	transfers: bool  # rows with a source and a target warehouse move their units
+	records_consumption: bool  # the entry writes what it consumed (genealogy builds on it)
+	note: str  # for the reader (and the README): what the seed's rules imply here
+
+
+MOVEMENTS: dict[tuple[str, str | None], Movement] = {
+	("Stock Entry", "Material Issue"): Movement(
+		rules.ISSUE, False, False, "scrap, samples, internal use: the units leave stock as Issued"
+	),
+	("Stock Entry", "Material Receipt"): Movement(
+		None, False, False, "stock received without manufacturing is untraced quantity"
+	),
+	("Stock Entry", "Material Transfer"): Movement(None, True, False, "the units move with the stock"),
+	("Stock Entry", "Material Transfer for Manufacture"): Movement(
+		None, True, False, "components move to the Work Order's WIP warehouse"
+	),
+	("Stock Entry", "Send to Subcontractor"): Movement(
+		None, True, False, "components move to the supplier's warehouse"
+	),
+	("Stock Entry", "Manufacture"): Movement(
+		rules.CONSUME,
+		False,
+		True,
+		"components are Consumed and recorded against the entry; finished goods become new units",
+	),
+	("Stock Entry", "Material Consumption for Manufacture"): Movement(
+		rules.CONSUME, False, True, "components are Consumed and recorded against the entry and Work Order"
+	),
+	("Stock Entry", "Repack"): Movement(
+		rules.CONSUME,
+		False,
+		True,
+		"inputs are Consumed; the repacked output is untraced quantity (only manufacturing makes units)",
+	),
+	("Stock Entry", "Disassemble"): Movement(
+		rules.CONSUME,
+		False,
+		True,
+		"the finished unit taken apart is Consumed; the parts that come out are untraced quantity",
+	),
+	("Stock Reconciliation", None): Movement(
+		rules.ISSUE,
+		False,
+		False,
+		"a count lower than the units in stock takes out the listed units, then the oldest Available ones, "
+		"until the units fit the count; a count higher than the units is untraced quantity",
+	),
+	("Subcontracting Receipt", None): Movement(
+		rules.CONSUME,
+		False,
+		True,
+		"components supplied to the subcontractor are Consumed from the supplier's warehouse; "
+		"the received goods are untraced quantity (they were not made by a Manufacture entry here)",
+	),
+}
+
+# A listed (typed or scanned) unit may be taken from these statuses; FIFO only ever takes Available units.
+BY_HAND_FROM = {
+	rules.ISSUE: (rules.AVAILABLE, rules.RETURNED),  # a returned unit may be scrapped
+	rules.CONSUME: (rules.AVAILABLE,),
+	rules.TRANSFER: (rules.AVAILABLE,),
+}
+UNDO = {rules.ISSUE: rules.ISSUE_CANCELLED, rules.CONSUME: rules.CONSUME_CANCELLED}
+
+
+def movement_of(doc) -> Movement | None:
+	return MOVEMENTS.get((doc.doctype, doc.get("purpose"))) or MOVEMENTS.get((doc.doctype, None))
+
+
+@dataclass
+class Leg:
+	"""One row's part of a movement: which item leaves which warehouse, how much, by which event."""
+
+	row: object
+	config: object
+	item_code: str
+	warehouse: str
+	qty: float
+	event: str
+	target: str | None = None  # transfers
+	listed: tuple[str, ...] = ()
+
+
+def legs_of(doc, movement: Movement) -> list[Leg]:
+	legs = []
+	if doc.doctype == "Stock Reconciliation":
+		return _count_legs(doc)
+	if doc.doctype == "Subcontracting Receipt":
+		for row in doc.get("supplied_items") or []:
+			config = _traced(row.rm_item_code)
+			if config:
+				legs.append(
+					Leg(
+						row,
+						config,
+						row.rm_item_code,
+						doc.supplier_warehouse,
+						_qty(row, config, flt(row.consumed_qty)),
+						rules.CONSUME,
+						listed=tuple(parse_serial_list(row.get("trace_serials"))),
+					)
+				)
+		return legs
+	for row, config in traced_rows(doc):
+		if cint(row.get("is_finished_item")) and doc.purpose == "Manufacture":
+			continue  # made by generation.py
+		source, target = row.get("s_warehouse"), row.get("t_warehouse")
+		if not source or (source == target):
+			continue  # stock coming in: untraced quantity
+		listed = tuple(parse_serial_list(row.get("trace_serials")))
+		if target and movement.transfers:
+			legs.append(
+				Leg(row, config, row.item_code, source, row_qty(row, config), rules.TRANSFER, target, listed)
+			)
+		elif not target and movement.leaving:
+			legs.append(
+				Leg(row, config, row.item_code, source, row_qty(row, config), movement.leaving, None, listed)
+			)
+	return legs
+
+
+def _count_legs(doc) -> list[Leg]:
+	"""A count row takes out the units it lists, and as many more (oldest Available first) as the units in
+	stock exceed the new count. Listing more units than the count went down by is refused."""
+	legs = []
+	for row, config in traced_rows(doc):
+		if not row.warehouse:
+			continue
+		listed = tuple(parse_serial_list(row.get("trace_serials")))
+		new_qty = flt(row.qty)
+		units = sum(flt(v) for v in in_stock_breakdown(row.item_code, row.warehouse).values())
+		excess = max(units - new_qty, 0)
+		if config.is_serial:
+			lowered_by = max(flt(row.current_qty) - new_qty, 0)
+			if len(listed) > lowered_by + EPSILON:
+				frappe.throw(
+					_(
+						"Row {0}: {1} units of {2} are listed as gone, but the count goes down by only {3}. "
+						"List only the units that are no longer there."
+					).format(row.idx, len(listed), frappe.bold(row.item_code), lowered_by),
+					MovementError,
+					title=_("Too Many Serials"),
+				)
+			qty = max(len(listed), round(excess))
+		else:
+			qty = excess
+		if qty > EPSILON:
+			legs.append(Leg(row, config, row.item_code, row.warehouse, qty, rules.ISSUE, None, listed))
+	return legs
+
+
+def _traced(item_code):
+	from assetblaze_trace.services.config import resolve_item
+
+	if not item_code:
+		return None
+	config = resolve_item(item_code)
+	return config if config.is_traced else None
+
+
+def _qty(row, config, qty: float) -> float:
+	if config.is_serial and abs(qty - round(qty)) > EPSILON:
+		frappe.throw(
+			_(
+				"Row {0}: item {1} is traced by serial number, so its quantity must be whole (it is {2})."
+			).format(row.idx, frappe.bold(row.get("rm_item_code") or row.get("item_code")), qty),
+			MovementError,
+			title=_("Whole Units Needed"),
+		)
+	return round(qty) if config.is_serial else qty
+
+
+# ------------------------------------------------------------------------------------------- submit
+
+
+def submit(doc) -> None:
+	"""On submit: every leg takes its units (listed, else FIFO) and moves them in one statement."""
+	movement = movement_of(doc)
+	if not movement:
+		return
+	legs = legs_of(doc, movement)
+	_refuse_listed_twice(legs)
+	outflow: dict[tuple[str, str], float] = defaultdict(float)
+	for leg in legs:
+		outflow[(leg.item_code, leg.warehouse)] += leg.qty
+	listed_everywhere = [u for leg in legs if leg.config.is_serial for u in leg.listed]
+	consumed: list[tuple[Leg, list[str]]] = []
+	for leg in legs:
+		units = take(leg, doc, exclude=listed_everywhere, outflow=outflow)
+		reference = Reference(doc.doctype, doc.name, _detail(leg))
+		if leg.event == rules.TRANSFER:
+			move(units, rules.TRANSFER, reference, set_values={"warehouse": leg.target})
+		else:
+			move(units, leg.event, reference, set_values={"left_stock_on": frappe.utils.now()})
+			if leg.event == rules.CONSUME:
+				consumed.append((leg, units))
+		_write_back(leg, units)
+	if movement.records_consumption:
+		consumption.record(doc, consumed)
+
+
+def _detail(leg: Leg) -> str:
+	if leg.event == rules.TRANSFER:
+		return _("{0} → {1}").format(leg.warehouse, leg.target)
+	return _("from {0}").format(leg.warehouse)
+
+
+def _write_back(leg: Leg, units: list[str]) -> None:
+	"""The row lists what it took, so the document shows which units moved."""
+	if leg.config.is_batch:
+		lots = (
+			frappe.get_all("Serial Record", filters={"name": ("in", units)}, pluck="serial_no")
+			if units
+			else []
+		)
+		text = "\n".join(dict.fromkeys(lots))
+	else:
+		text = "\n".join(units)
+	if (leg.row.get("trace_serials") or "") != text:
+		leg.row.db_set("trace_serials", text, update_modified=False)
+
+
+def _refuse_listed_twice(legs: list[Leg]) -> None:
+	seen: dict[str, int] = {}
+	for leg in legs:
+		dup = duplicates(list(leg.listed))
+		if dup:
+			frappe.throw(
+				_("Row {0}: listed more than once: {1}. List each unit once.").format(
+					leg.row.idx, name_units(dup)
+				),
+				MovementError,
+				title=_("Listed Twice"),
+			)
+		if not leg.config.is_serial:
+			continue
+		for unit in leg.listed:
+			if unit in seen and seen[unit] != leg.row.idx:
+				frappe.throw(
+					_("{0} is listed on row {1} and on row {2}. A unit can leave only once.").format(
+						frappe.bold(unit), seen[unit], leg.row.idx
+					),
+					MovementError,
+					title=_("Listed Twice"),
+				)
+			seen[unit] = leg.row.idx
+
+
+def take(leg: Leg, doc, exclude=(), outflow=None) -> list[str]:
+	"""The units (or split-off lot portions) ``leg`` takes: listed ones validated, the rest FIFO."""
+	reference = Reference(doc.doctype, doc.name)
+	if leg.config.is_serial:
+		need = int(leg.qty)
+		if len(leg.listed) > need:
+			frappe.throw(
+				_(
+					"Row {0}: {1} serials are listed for item {2} ({3}) but the row moves {4}. Remove serials or raise "
+					"the quantity."
+				).format(
+					leg.row.idx,
+					len(leg.listed),
+					frappe.bold(leg.item_code),
+					name_units(list(leg.listed)),
+					need,
+				),
+				MovementError,
+				title=_("Too Many Serials"),
+			)
+		listed = list(leg.listed)
+		if listed:
+			_validate_listed(leg, listed)
+		picked = listed + oldest(
+			leg.item_code, leg.warehouse, need - len(listed), exclude=[*exclude, *listed]
+		)
+		if len(picked) < need:
+			short(leg, doc, len(picked), outflow)
+		return picked
+	portions = (
+		oldest(leg.item_code, leg.warehouse, leg.qty, lots=list(leg.listed), by_qty=True)
+		if leg.listed
+		else []
+	)
+	if leg.listed:
+		unknown = [lot for lot in leg.listed if lot not in {p.serial_no for p in portions}]
+		if unknown:
+			frappe.throw(
+				_("Row {0}: no Available lot {1} of item {2} in warehouse {3}.").format(
+					leg.row.idx, ", ".join(unknown), frappe.bold(leg.item_code), frappe.bold(leg.warehouse)
+				),
+				MovementError,
+				title=_("Lot Not Available"),
+			)
+	got = sum(p.qty for p in portions)
+	if got < leg.qty - EPSILON:
+		portions += oldest(
+			leg.item_code, leg.warehouse, leg.qty - got, exclude=[p.name for p in portions], by_qty=True
+		)
+	names, _used, remaining = take_portions(portions, leg.qty, reference)
+	if remaining > EPSILON:
+		short(leg, doc, leg.qty - remaining, outflow)
+	return names
+
+
+def _validate_listed(leg: Leg, listed: list[str]) -> None:
+	found = lock_units(listed, ("status", "item_code", "warehouse", "trace_type"))
+	allowed = BY_HAND_FROM[leg.event]
+	problems = []
+	for unit in listed:
+		rec = found.get(unit)
+		if not rec:
+			problems.append(_("{0} does not exist").format(unit))
+		elif rec.item_code != leg.item_code:
+			problems.append(_("{0} is item {1}, not {2}").format(unit, rec.item_code, leg.item_code))
+		elif rec.warehouse != leg.warehouse:
+			problems.append(_("{0} is in warehouse {1}, not {2}").format(unit, rec.warehouse, leg.warehouse))
+		elif rec.status not in allowed:
+			problems.append(_("{0} is {1}").format(unit, _(rec.status)))
+	if problems:
+		frappe.throw(
+			_(
+				"Row {0} ({1}): these units cannot be {2}: {3}. Correct Traced Serials, or leave it blank to take "
+				"the oldest Available units."
+			).format(leg.row.idx, leg.item_code, _(leg.event).lower(), "; ".join(problems[:20])),
+			MovementError,
+			title=_("Units Cannot Move"),
+		)
+
+
+def oldest(item_code, warehouse, qty, exclude=(), lots=None, by_qty=False):
+	"""Lock and return the oldest Available units (or lot portions, ``by_qty``) of an item in a warehouse:
+	one statement, skipping rows another transaction holds."""
+	if qty <= EPSILON:
+		return []
+	conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'"]
+	values: list = [item_code, warehouse]
+	exclude = list(exclude)
+	if exclude:
+		conditions.append(f"name NOT IN ({placeholders(exclude)})")
+		values += exclude
+	if lots:
+		conditions.append(f"serial_no IN ({placeholders(lots)})")
+		values += list(lots)
+	rows = frappe.db.sql(
+		f"SELECT name, qty, serial_no FROM `tabSerial Record` WHERE {' AND '.join(conditions)} "
+		f"ORDER BY manufactured_on, name LIMIT {1000 if by_qty else int(qty)} FOR UPDATE SKIP LOCKED",
+		values,
+		as_dict=True,
+	)
+	return rows if by_qty else [r.name for r in rows]
+
+
+def in_stock_breakdown(item_code: str, warehouse: str) -> dict[str, float]:
+	return dict(
+		frappe.db.sql(
+			"SELECT status, SUM(qty) FROM `tabSerial Record` WHERE item_code = %s AND warehouse = %s "
+			"AND status IN ('Available', 'Allocated', 'Returned') GROUP BY status",
+			(item_code, warehouse),
+		)
+	)
+
+
+def bin_qty(item_code: str, warehouse: str) -> float:
+	return flt(frappe.db.get_value("Bin", {"item_code": item_code, "warehouse": warehouse}, "actual_qty"))
+
+
+def untraced_qty(item_code: str, warehouse: str, *, already_out: float = 0) -> float:
+	"""ERPNext's stock of a traced item in a warehouse that no unit stands for (``already_out``: stock this
+	document has already taken out of the Bin, which the units have not followed yet)."""
+	units = sum(flt(v) for v in in_stock_breakdown(item_code, warehouse).values())
+	return max(bin_qty(item_code, warehouse) + already_out - units, 0)
+
+
+def short(leg: Leg, doc, found: float, outflow=None) -> None:
+	breakdown = in_stock_breakdown(leg.item_code, leg.warehouse)
+	busy = flt(breakdown.get(rules.ALLOCATED)) + flt(breakdown.get(rules.RETURNED))
+	already_out = (outflow or {}).get((leg.item_code, leg.warehouse), 0) if doc.docstatus == 1 else 0
+	untraced = untraced_qty(leg.item_code, leg.warehouse, already_out=already_out)
+	message = _(
+		"Row {0}: {1} traced units of {2} leave {3}, but only {4} Available units are there to take."
+	).format(leg.row.idx, leg.qty, frappe.bold(leg.item_code), frappe.bold(leg.warehouse), found)
+	if busy:
+		message += " " + _(
+			"{0} more are Allocated to draft shipments or Returned and waiting for inspection (list a returned unit "
+			"by hand to issue it, or restock it first)."
+		).format(busy)
+	if untraced > EPSILON:
+		message += " " + _(
+			"{0} of ERPNext's stock there is untraced (it came in without being made here): give it units with "
+			"Register Existing Stock on the item, then submit again."
+		).format(untraced)
+	frappe.throw(message, MovementError, title=_("Not Enough Units"))
+
+
+# ------------------------------------------------------------------------------------------- cancel
+
+
+def cancel(doc) -> None:
+	"""On cancel: every unit this document issued or consumed comes back to the status it left, where it was;
+	transferred units go back to their source warehouse. Refused, naming them, if a unit has moved on since."""
+	movement = movement_of(doc)
+	if not movement:
+		return
+	rows = frappe.db.sql(
+		"""SELECT e.parent, e.event, e.from_status, r.status, r.warehouse, r.item_code
+		FROM `tabSerial Record Event` e JOIN `tabSerial Record` r ON r.name = e.parent
+		WHERE e.reference_doctype = %s AND e.reference_name = %s AND e.event IN %s""",
+		(doc.doctype, doc.name, (rules.ISSUE, rules.CONSUME, rules.TRANSFER)),
+		as_dict=True,
+	)
+	if not rows:
+		consumption.remove(doc)
+		return
+	current = lock_units(list({r.parent for r in rows}), ("status", "warehouse", "item_code"))
+	groups: dict[tuple[str, str | None, str | None], list[str]] = defaultdict(list)
+	stuck = []
+	transfer_back = _transfer_sources(doc)
+	for r in rows:
+		rec = current[r.parent]
+		if r.event == rules.TRANSFER:
+			source = transfer_back.get((rec.item_code, rec.warehouse))
+			if rec.status != rules.AVAILABLE or not source:
+				stuck.append(r.parent)
+			else:
+				groups[(rules.TRANSFER, None, source)].append(r.parent)
+		else:
+			if rec.status != rules.target_status(r.event):
+				stuck.append(r.parent)
+			else:
+				groups[(UNDO[r.event], r.from_status, None)].append(r.parent)
+	if stuck:
+		frappe.throw(
+			_("{0} cannot be cancelled: these units have moved on since: {1}").format(
+				doc.name, name_units(sorted(set(stuck)))
+			),
+			MovementError,
+			title=_("Units Have Moved On"),
+		)
+	for (event, back_to, source), names in groups.items():
+		if event == rules.TRANSFER:
+			move(
+				names,
+				rules.TRANSFER,
+				Reference(doc.doctype, doc.name, _("cancelled: back to {0}").format(source)),
+				set_values={"warehouse": source},
+				current=current,
+			)
+		else:
+			move(
+				names,
+				event,
+				Reference(doc.doctype, doc.name, _("cancelled")),
+				set_values={"left_stock_on": None},
+				current=current,
+				back_to=back_to,
+			)
+	consumption.remove(doc)
+
+
+def _transfer_sources(doc) -> dict[tuple[str, str], str]:
+	out = {}
+	for row in doc.get("items") or []:
+		if row.get("s_warehouse") and row.get("t_warehouse"):
+			out.setdefault((row.item_code, row.t_warehouse), row.s_warehouse)
+	return out
