@@ -28,12 +28,14 @@ doc_events = {
 	"Delivery Note": {
 		"validate": "assetblaze_trace.overrides.delivery_note.validate",
 		"on_submit": "assetblaze_trace.overrides.delivery_note.on_submit",
+		"before_cancel": "assetblaze_trace.overrides.delivery_note.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.delivery_note.on_cancel",
 		"on_trash": "assetblaze_trace.overrides.delivery_note.on_trash",
 	},
 	"Sales Invoice": {
 		"validate": "assetblaze_trace.overrides.sales_invoice.validate",
 		"on_submit": "assetblaze_trace.overrides.sales_invoice.on_submit",
+		"before_cancel": "assetblaze_trace.overrides.sales_invoice.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.sales_invoice.on_cancel",
 		"on_trash": "assetblaze_trace.overrides.sales_invoice.on_trash",
 	},
@@ -42,10 +44,12 @@ doc_events = {
 	},
 	"Stock Reconciliation": {
 		"on_submit": "assetblaze_trace.overrides.stock_reconciliation.on_submit",
+		"before_cancel": "assetblaze_trace.overrides.stock_reconciliation.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.stock_reconciliation.on_cancel",
 	},
 	"Subcontracting Receipt": {
 		"on_submit": "assetblaze_trace.overrides.subcontracting_receipt.on_submit",
+		"before_cancel": "assetblaze_trace.overrides.subcontracting_receipt.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.subcontracting_receipt.on_cancel",
 	},
 	"Item": {

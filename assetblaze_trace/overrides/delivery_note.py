@@ -1,6 +1,6 @@
 """Delivery Note events: allocate on save, ship on submit, returns, release on delete."""
 
-from assetblaze_trace.services import shipment
+from assetblaze_trace.services import movements, shipment
 from assetblaze_trace.services.settings import is_enabled
 
 
@@ -20,6 +20,10 @@ def on_submit(doc, method=None):
 		shipment.receive_return(doc)
 	else:
 		shipment.ship(doc)
+
+
+def before_cancel(doc, method=None):
+	movements.refuse_cancel_under_a_later_count(doc)
 
 
 def on_cancel(doc, method=None):

@@ -1,5 +1,5 @@
 """Sales Invoice events: with Update Stock it is a shipment, exactly like a Delivery Note."""
 
-from assetblaze_trace.overrides.delivery_note import on_cancel, on_submit, on_trash, validate
+from assetblaze_trace.overrides.delivery_note import before_cancel, on_cancel, on_submit, on_trash, validate
 
-__all__ = ["on_cancel", "on_submit", "on_trash", "validate"]
+__all__ = ["before_cancel", "on_cancel", "on_submit", "on_trash", "validate"]

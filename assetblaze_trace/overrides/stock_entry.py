@@ -24,6 +24,7 @@ def on_submit(doc, method=None):
 
 
 def before_cancel(doc, method=None):
+	movements.refuse_cancel_under_a_later_count(doc)
 	if doc.purpose == "Manufacture":
 		generation.check_take_back(doc)
 

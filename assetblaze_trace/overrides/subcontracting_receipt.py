@@ -9,5 +9,9 @@ def on_submit(doc, method=None):
 		movements.submit(doc)
 
 
+def before_cancel(doc, method=None):
+	movements.refuse_cancel_under_a_later_count(doc)
+
+
 def on_cancel(doc, method=None):
 	movements.cancel(doc)

@@ -263,7 +263,8 @@ def lot_portion_name(lot: str) -> str:
 
 def units_of_entry(stock_entry_name: str) -> list[frappe._dict]:
 	return frappe.db.sql(
-		"SELECT name, status, serial_counter, serial_sequence FROM `tabSerial Record` WHERE stock_entry = %s",
+		"SELECT name, status, warehouse, item_code, serial_counter, serial_sequence FROM `tabSerial Record` "
+		"WHERE stock_entry = %s",
 		stock_entry_name,
 		as_dict=True,
 	)
@@ -273,11 +274,24 @@ def check_take_back(stock_entry) -> None:
 	"""Before cancel: refuse, naming them, if any unit the entry made has moved on from Available."""
 	if stock_entry.purpose != "Manufacture":
 		return
-	moved = [u for u in units_of_entry(stock_entry.name) if u.status != rules.AVAILABLE]
+	# a unit has moved on when it is no longer Available, or no longer where the entry put it (transferred):
+	# ERPNext takes the stock back out of the entry's target warehouse
+	made_in = {row.item_code: row.t_warehouse for row in stock_entry.items if row.t_warehouse}
+	moved = [
+		u
+		for u in units_of_entry(stock_entry.name)
+		if u.status != rules.AVAILABLE or made_in.get(u.item_code, u.warehouse) != u.warehouse
+	]
 	if moved:
 		from assetblaze_trace.services.lifecycle import raise_moved_on
 
-		raise_moved_on([u.name for u in moved], {u.name: u.status for u in moved})
+		raise_moved_on(
+			[u.name for u in moved],
+			{
+				u.name: u.status if u.status != rules.AVAILABLE else _("now in {0}").format(u.warehouse)
+				for u in moved
+			},
+		)
 
 
 def take_back_entry(stock_entry) -> None:

@@ -502,3 +502,58 @@ def _transfer_sources(doc) -> dict[tuple[str, str], str]:
 		if row.get("s_warehouse") and row.get("t_warehouse"):
 			out.setdefault((row.item_code, row.t_warehouse), row.s_warehouse)
 	return out
+
+
+def refuse_cancel_under_a_later_count(doc) -> None:
+	"""Before cancelling a document that moved traced units: refuse when a Stock Reconciliation of the same
+	item and warehouse comes after it. ERPNext lets the later count absorb the cancel (the count fixes the
+	quantity from then on, so its stock does not change) while the units would move back: the records and
+	ERPNext would disagree. Cancel the count first, then this document."""
+	moved = frappe.db.sql(
+		"""SELECT DISTINCT r.item_code FROM `tabSerial Record Event` e JOIN `tabSerial Record` r ON r.name = e.parent
+		WHERE e.reference_name = %s AND e.reference_doctype = %s""",
+		(doc.name, doc.doctype),
+		pluck=True,
+	)
+	if not moved:
+		return
+	counts = frappe.db.sql(
+		"""SELECT DISTINCT voucher_no, item_code, warehouse FROM `tabStock Ledger Entry`
+		WHERE voucher_type = 'Stock Reconciliation' AND is_cancelled = 0 AND item_code IN %(items)s
+			AND voucher_no != %(name)s
+			AND (posting_date > %(date)s OR (posting_date = %(date)s AND posting_time > %(time)s))""",
+		{
+			"items": tuple(moved),
+			"name": doc.name,
+			"date": doc.posting_date,
+			"time": doc.get("posting_time") or "00:00:00",
+		},
+		as_dict=True,
+	)
+	touched = _warehouses_of(doc)
+	later = [c for c in counts if (c.item_code, c.warehouse) in touched or not touched]
+	if later:
+		frappe.throw(
+			_(
+				"{0} cannot be cancelled while a later stock count of the same items counts them: {1}. ERPNext "
+				"would keep the counted quantity, so the traced units could no longer match it. Cancel the count "
+				"first (then count again if needed)."
+			).format(
+				doc.name, ", ".join(sorted({f"{c.voucher_no} ({c.item_code}, {c.warehouse})" for c in later}))
+			),
+			MovementError,
+			title=_("A Later Stock Count"),
+		)
+
+
+def _warehouses_of(doc) -> set[tuple[str, str]]:
+	out = set()
+	for row in (doc.get("items") or []) + (doc.get("supplied_items") or []):
+		item = row.get("item_code") or row.get("rm_item_code")
+		for field in ("s_warehouse", "t_warehouse", "warehouse", "target_warehouse"):
+			if row.get(field):
+				out.add((item, row.get(field)))
+	if doc.get("supplier_warehouse"):
+		for row in doc.get("supplied_items") or []:
+			out.add((row.rm_item_code, doc.supplier_warehouse))
+	return out
