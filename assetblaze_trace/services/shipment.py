@@ -556,11 +556,22 @@ def cancel_return(doc) -> None:
 	"""Cancelling a return: its units are Shipped again, back where they were shipped from."""
 	reference = Reference(doc.doctype, doc.name)
 	units = frappe.db.sql(
-		"SELECT name, shipment_row FROM `tabSerial Record` WHERE return_document = %s AND return_doctype = %s "
-		"AND status = 'Returned'",
+		"SELECT name, shipment_row, status FROM `tabSerial Record` WHERE return_document = %s AND return_doctype = %s "
+		"FOR UPDATE",
 		(doc.name, doc.doctype),
 		as_dict=True,
 	)
+	moved_on = [u.name for u in units if u.status != rules.RETURNED]
+	if moved_on:
+		# ERPNext takes the returned stock out again: only units still Returned can go back to Shipped
+		frappe.throw(
+			_(
+				"{0} cannot be cancelled: units it brought back have moved on since (restocked, issued, consumed "
+				"or shipped again): {1}."
+			).format(doc.name, name_units(moved_on)),
+			ReturnError,
+			title=_("Units Have Moved On"),
+		)
 	by_warehouse: dict[str | None, list[str]] = {}
 	rows = [u.shipment_row for u in units if u.shipment_row]
 	origin = {}

@@ -278,11 +278,24 @@ class Walk:
 		effect: dict = defaultdict(float)
 		if doc.doctype == "Stock Entry" and doc.purpose == "Material Receipt":
 			for row in doc.items:
-				if row.item_code in self.items():
+				if row.item_code in self.items() and not self._counted_later(
+					doc, row.item_code, row.t_warehouse
+				):
+					# (a later count keeps its quantity in ERPNext: cancelling the receipt changes nothing then)
 					effect[(row.item_code, self._kind(row.t_warehouse))] -= flt(row.qty)
 		if doc.doctype == "Stock Reconciliation":
 			raise _Skip  # a cancelled count reposts history; the walk does not model it
 		return effect
+
+	@staticmethod
+	def _counted_later(doc, item, wh) -> bool:
+		return bool(
+			frappe.db.sql(
+				"""SELECT 1 FROM `tabStock Ledger Entry` WHERE voucher_type = 'Stock Reconciliation' AND is_cancelled = 0
+				AND item_code = %s AND warehouse = %s AND (posting_date > %s OR (posting_date = %s AND posting_time > %s))""",
+				(item, wh, doc.posting_date, doc.posting_date, doc.posting_time),
+			)
+		)
 
 	@staticmethod
 	def _kind(wh):
@@ -316,8 +329,10 @@ class Walk:
 			(item, warehouse(wh)),
 		)
 		riv = frappe.get_all(
-			"Repost Item Valuation", fields=["name", "voucher_no", "status", "based_on", "docstatus"],
-			order_by="creation desc", limit=3,
+			"Repost Item Valuation",
+			fields=["name", "voucher_no", "status", "based_on", "docstatus"],
+			order_by="creation desc",
+			limit=3,
 		)
 		out = [f"RIV: {riv}", f"SLE: {sle[-6:]}"]
 		for name in frappe.get_all("Serial Record", filters={"item_code": item}, pluck="name"):
