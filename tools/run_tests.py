@@ -217,6 +217,9 @@ def ensure_site() -> None:
 		frappe_cli("--site", SITE, "execute", "erpnext.setup.utils.before_tests")
 	installed = frappe_cli("--site", SITE, "list-apps", check=False).stdout or ""
 	if APP not in installed:
+		# the site's cache may predate the app's line in apps.txt (its module list would then miss the app,
+		# and install-app would sync none of its DocTypes)
+		frappe_cli("--site", SITE, "clear-cache")
 		frappe_cli("--site", SITE, "install-app", APP)
 	elif os.environ.get("ASSETBLAZE_SKIP_MIGRATE") != "1":
 		frappe_cli("--site", SITE, "migrate", "--skip-search-index")

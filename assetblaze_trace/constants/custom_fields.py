@@ -106,7 +106,13 @@ CUSTOM_FIELDS = {
 			"translatable": 0,
 		},
 	],
-	("Delivery Note Item", "Sales Invoice Item", "Stock Entry Detail", "Stock Reconciliation Item"): [
+	(
+		"Delivery Note Item",
+		"Sales Invoice Item",
+		"Stock Entry Detail",
+		"Stock Reconciliation Item",
+		"Subcontracting Receipt Supplied Item",
+	): [
 		{
 			# A section of its own: ERPNext's serial/batch section around batch_no only shows when
 			# a row ticks "Use Serial No / Batch Fields".

@@ -119,6 +119,7 @@ class Leg:
 	event: str
 	target: str | None = None  # transfers
 	listed: tuple[str, ...] = ()
+	locked: dict | None = None  # the units taken, already locked (name -> row with status), for the move
 
 
 def legs_of(doc, movement: Movement) -> list[Leg]:
@@ -229,9 +230,15 @@ def submit(doc) -> None:
 		units = take(leg, doc, exclude=listed_everywhere, outflow=outflow)
 		reference = Reference(doc.doctype, doc.name, _detail(leg))
 		if leg.event == rules.TRANSFER:
-			move(units, rules.TRANSFER, reference, set_values={"warehouse": leg.target})
+			move(units, rules.TRANSFER, reference, set_values={"warehouse": leg.target}, current=leg.locked)
 		else:
-			move(units, leg.event, reference, set_values={"left_stock_on": frappe.utils.now()})
+			move(
+				units,
+				leg.event,
+				reference,
+				set_values={"left_stock_on": frappe.utils.now()},
+				current=leg.locked,
+			)
 			if leg.event == rules.CONSUME:
 				consumed.append((leg, units))
 		_write_back(leg, units)
@@ -341,7 +348,7 @@ def take(leg: Leg, doc, exclude=(), outflow=None) -> list[str]:
 	return names
 
 
-def _validate_listed(leg: Leg, listed: list[str]) -> None:
+def _validate_listed(leg: Leg, listed: list[str]) -> dict:
 	found = lock_units(listed, ("status", "item_code", "warehouse", "trace_type"))
 	allowed = BY_HAND_FROM[leg.event]
 	problems = []
@@ -364,6 +371,7 @@ def _validate_listed(leg: Leg, listed: list[str]) -> None:
 			MovementError,
 			title=_("Units Cannot Move"),
 		)
+	return found
 
 
 def oldest(item_code, warehouse, qty, exclude=(), lots=None, by_qty=False):

@@ -576,3 +576,105 @@ def test_with_the_toggle_off_movements_do_nothing_and_refuse_nothing():
 	receive(item, 2, warehouse(FG))
 	issue(item, 3)  # more than the units: fine when off
 	assert status_of(units) == {units[0]: lc.AVAILABLE}
+
+
+# ------------------------------------------------------------------------------------------ subcontracting
+
+
+def test_units_sent_to_a_subcontractor_are_consumed_by_the_subcontracting_receipt():
+	"""ERPNext's subcontracting flow: Purchase Order (subcontracted) → Subcontracting Order → Send to
+	Subcontractor (the traced components move to the supplier's warehouse) → Subcontracting Receipt (they are
+	Consumed there and recorded; the finished goods come in untraced)."""
+	from erpnext.buying.doctype.purchase_order.purchase_order import make_subcontracting_order
+	from erpnext.controllers.subcontracting_controller import make_rm_stock_entry
+	from erpnext.subcontracting.doctype.subcontracting_order.subcontracting_order import (
+		make_subcontracting_receipt,
+	)
+
+	part = serial_item()
+	units = produce(part, 2)
+	stock_entry("Material Transfer", [{"item_code": part, "qty": 2, "s": FG, "t": STORES}])
+	finished = make_item(is_sub_contracted_item=1)
+	bom = make_bom(finished, [part])
+	service = make_item(is_stock_item=0)
+	frappe.get_doc(
+		{
+			"doctype": "Subcontracting BOM",
+			"finished_good": finished,
+			"finished_good_qty": 1,
+			"finished_good_bom": bom,
+			"service_item": service,
+			"service_item_uom": "Nos",
+			"conversion_factor": 1,
+			"is_active": 1,
+		}
+	).insert()
+	supplier = (
+		frappe.get_doc(
+			{
+				"doctype": "Supplier",
+				"supplier_name": uid("SUP"),
+				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
+			}
+		)
+		.insert()
+		.name
+	)
+	at_supplier = (
+		frappe.get_doc({"doctype": "Warehouse", "warehouse_name": uid("SUPWH"), "company": company()})
+		.insert()
+		.name
+	)
+	po = frappe.get_doc(
+		{
+			"doctype": "Purchase Order",
+			"supplier": supplier,
+			"company": company(),
+			"is_subcontracted": 1,
+			"supplier_warehouse": at_supplier,
+			"transaction_date": nowdate(),
+			"schedule_date": nowdate(),
+			"items": [
+				{
+					"item_code": service,
+					"qty": 2,
+					"rate": 10,
+					"fg_item": finished,
+					"fg_item_qty": 2,
+					"warehouse": warehouse(STORES),
+					"schedule_date": nowdate(),
+				}
+			],
+		}
+	)
+	po.insert()
+	po.submit()
+	sco = make_subcontracting_order(po.name)
+	sco.set_warehouse = warehouse(STORES)
+	sco.insert()
+	sco.submit()
+
+	send = frappe.get_doc(make_rm_stock_entry(sco.name))
+	assert send.purpose == "Send to Subcontractor"
+	send.insert()
+	send.submit()
+	assert {r.warehouse for r in records(name=("in", units))} == {at_supplier}
+	assert set(status_of(units).values()) == {lc.AVAILABLE}
+
+	receipt = frappe.get_doc(make_subcontracting_receipt(sco.name))
+	receipt.insert()
+	receipt.submit()
+	assert set(status_of(units).values()) == {lc.CONSUMED}
+	recorded = frappe.get_all(
+		"Trace Consumption",
+		filters={"reference_doctype": "Subcontracting Receipt", "reference_name": receipt.name},
+		pluck="consumed",
+	)
+	assert sorted(recorded) == sorted(units)
+	assert not records(item_code=finished)  # received goods are untraced: not made by a Manufacture here
+	assert bin_qty(finished, STORES) == 2
+
+	receipt.reload()
+	receipt.cancel()
+	assert set(status_of(units).values()) == {lc.AVAILABLE}
+	assert not frappe.get_all("Trace Consumption", filters={"reference_name": receipt.name})
