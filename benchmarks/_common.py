@@ -28,7 +28,9 @@ def connect(site: str):
 	frappe.init(site=site, sites_path=os.getcwd())
 	frappe.connect()
 	frappe.set_user("Administrator")
-	frappe.flags.in_test = True  # ERPNext skips e-mails and similar side work, as in its own tests
+	from tests.integration.factories import enter_test_mode
+
+	enter_test_mode()  # ERPNext skips e-mails and similar side work, as in its own tests
 	return frappe
 
 

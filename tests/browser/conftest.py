@@ -113,7 +113,9 @@ def site_connection():
 	if ours:
 		frappe.init(site=SITE, sites_path=os.getcwd())
 		frappe.connect()
-	frappe.flags.in_test = True
+	from tests.integration.factories import enter_test_mode
+
+	enter_test_mode()
 	frappe.set_user("Administrator")
 	from tests.integration.factories import ensure_fiscal_year
 

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.browser import desk_ui
+from tests.browser.desk_ui import form_tab, list_rows, page_title
 from tests.browser.routes import DESK
 
 pytestmark = pytest.mark.browser
@@ -17,7 +19,7 @@ def slug(doctype: str) -> str:
 
 def open_tab(desk, expect, doctype: str, fieldname: str, label: str):
 	"""Click a form tab by its visible label; return its (now shown) pane."""
-	link = desk.page.locator(f'.form-tabs a.nav-link[data-fieldname="{fieldname}"]')
+	link = form_tab(desk.page, fieldname)
 	expect(link).to_be_visible()
 	expect(link).to_have_text(re.compile(rf"^\s*{re.escape(label)}\s*$"))
 	link.click()
@@ -26,11 +28,6 @@ def open_tab(desk, expect, doctype: str, fieldname: str, label: str):
 	expect(pane).to_be_visible()
 	expect(link).to_have_class(re.compile(r"\bactive\b"))
 	return pane
-
-
-def title(page):
-	"""The title of the page on show (the Desk keeps earlier pages in the DOM, hidden)."""
-	return page.locator(".page-head .title-text:visible")
 
 
 def control(scope, fieldname: str):
@@ -57,11 +54,10 @@ def test_login(anonymous_desk, expect):
 	desk.shot("desk")
 
 	# The user menu (the avatar) is Administrator's, and offers to log out.
-	page.locator(".navbar .nav-item.dropdown-navbar-user > a, .navbar .avatar").first.click()
-	menu = page.locator(".dropdown-menu-right.show, #toolbar-user.show").first
+	menu = desk_ui.open_user_menu(page, expect)
 	expect(menu).to_be_visible()
-	expect(menu).to_contain_text("My Settings")
-	expect(menu).to_contain_text("Log out")
+	expect(menu).to_contain_text(desk_ui.USER_MENU_PROFILE)
+	expect(menu).to_contain_text(desk_ui.USER_MENU_LOGOUT)
 	desk.shot("user-menu")
 	desk.assert_no_errors()
 
@@ -70,17 +66,16 @@ def test_traceability_settings_master_toggle(desk, expect, trace_data):
 	"""Found through the search bar; the master toggle is shown, ticked, with the configuration under it."""
 	page = desk.page
 	desk.goto("/app")
-	search = page.locator("#navbar-search")
-	search.click()
+	search = desk_ui.open_awesome_bar(page, expect)
 	search.fill("Traceability Settings")
-	option = page.locator(".awesomplete li", has_text="Traceability Settings").first
+	option = page.locator(".awesomplete:visible li", has_text="Traceability Settings").first
 	expect(option).to_be_visible()
 	desk.shot("search")
 	option.click()
 
 	desk.wait_for_form("Traceability Settings", "Traceability Settings")
 	assert f"{DESK}/traceability-settings" in page.url
-	expect(title(page)).to_have_text("Traceability Settings")
+	expect(page_title(page)).to_have_text("Traceability Settings")
 	toggle = control(page, "enabled")
 	expect(toggle).to_be_visible()
 	expect(toggle).to_contain_text("Enable Serial / Batch Traceability")
@@ -103,8 +98,8 @@ def test_serial_record_list_filtered_by_item(desk, expect, trace_data):
 		" && cur_list.filters.some(f => f[1] === 'item_code' && f[3] === item)",
 		arg=trace_data.item,
 	)
-	expect(title(page)).to_contain_text("Serial Record")
-	rows = page.locator(".frappe-list .result .list-row-container")
+	expect(page_title(page)).to_contain_text("Serial Record")
+	rows = list_rows(page)
 	expect(rows).to_have_count(3)
 	for unit in trace_data.units:
 		expect(page.locator(".frappe-list .result")).to_contain_text(unit)
@@ -117,7 +112,7 @@ def test_serial_record_list_filtered_by_item(desk, expect, trace_data):
 	first = trace_data.units[0]
 	rows.filter(has_text=first).locator(".list-subject a").first.click()
 	desk.wait_for_form("Serial Record", first)
-	expect(title(page)).to_contain_text(first)
+	expect(page_title(page)).to_contain_text(first)
 	desk.shot("opened")
 	desk.assert_no_errors()
 
@@ -130,7 +125,7 @@ def test_serial_record_form_shows_status_and_work_order(desk, expect, trace_data
 	desk.goto(f"/app/serial-record/{unit}")
 	desk.wait_for_form("Serial Record", unit)
 
-	expect(title(page)).to_contain_text(unit)
+	expect(page_title(page)).to_contain_text(unit)
 	expect(control(page, "serial_no").locator(".control-value")).to_have_text(unit)
 	expect(control(page, "item_code").locator(".control-value")).to_contain_text(trace_data.item)
 	status = control(page, "status")
@@ -147,7 +142,7 @@ def test_serial_record_form_shows_status_and_work_order(desk, expect, trace_data
 
 	wo_link.click()
 	desk.wait_for_form("Work Order", trace_data.work_order)
-	expect(title(page)).to_contain_text(trace_data.item)
+	expect(page_title(page)).to_contain_text(trace_data.item)
 	assert f"{DESK}/work-order/{trace_data.work_order}" in page.url
 	desk.shot("work-order")
 	desk.assert_no_errors()
@@ -158,7 +153,7 @@ def test_work_order_traceability_tab(desk, expect, trace_data):
 	page = desk.page
 	desk.goto(f"/app/work-order/{trace_data.work_order}")
 	desk.wait_for_form("Work Order", trace_data.work_order)
-	expect(title(page)).to_contain_text(trace_data.item)
+	expect(page_title(page)).to_contain_text(trace_data.item)
 	desk.shot("form")
 
 	pane = open_tab(desk, expect, "Work Order", "trace_tab", "Traceability")
@@ -174,7 +169,7 @@ def test_item_traceability_tab_shows_resolved_type(desk, expect, trace_data):
 	page = desk.page
 	desk.goto(f"/app/item/{trace_data.item}")
 	desk.wait_for_form("Item", trace_data.item)
-	expect(title(page)).to_contain_text(trace_data.item)
+	expect(page_title(page)).to_contain_text(trace_data.item)
 	desk.shot("form")
 
 	pane = open_tab(desk, expect, "Item", "trace_tab", "Traceability")
@@ -194,7 +189,7 @@ def test_serial_record_list_reserved_indicator_filters_reserved_units(desk, expe
 	which also carries the Sales Order)."""
 	page = desk.page
 	desk.goto(f"/app/serial-record?item_code={allocated_data.item}")
-	rows = page.locator(".frappe-list .result .list-row-container")
+	rows = list_rows(page)
 	expect(rows).to_have_count(3)
 	expect(rows.filter(has_text=allocated_data.allocated[0]).locator(".indicator-pill:visible")).to_have_text(
 		"Allocated"
@@ -226,7 +221,7 @@ def test_master_toggle_off_hides_traceability_after_reload(desk, expect, trace_d
 	import frappe
 
 	page = desk.page
-	tab = page.locator('.form-tabs a.nav-link[data-fieldname="trace_tab"]')
+	tab = form_tab(page, "trace_tab")
 
 	def set_toggle(on: bool, step: str):
 		desk.goto("/app/traceability-settings")

@@ -20,6 +20,8 @@ from pathlib import Path
 import frappe
 import pytest
 
+from tests.browser import desk_ui
+from tests.browser.desk_ui import form_tab_of_pane, list_rows, page_title
 from tests.browser.routes import DESK
 
 pytestmark = pytest.mark.browser
@@ -39,11 +41,6 @@ def control(scope, fieldname: str):
 	return scope.locator(f'.frappe-control[data-fieldname="{fieldname}"]')
 
 
-def title(page):
-	"""The title of the page on show (the Desk keeps earlier pages in the DOM, hidden)."""
-	return page.locator(".page-head:visible .title-text")
-
-
 def open_tab_of(desk, expect, fieldname: str):
 	"""If the form has tabs, click the one holding ``fieldname`` (no-op when it is on the tab on show)."""
 	page = desk.page
@@ -56,7 +53,7 @@ def open_tab_of(desk, expect, fieldname: str):
 		return
 	pane = page.locator(f"#{pane_id}")
 	if not pane.is_visible():
-		page.locator(f'.form-tabs a.nav-link[href="#{pane_id}"]').click()
+		form_tab_of_pane(page, pane_id).click()
 		expect(pane).to_be_visible()
 
 
@@ -247,7 +244,7 @@ def test_sales_order_serial_numbers_section(desk, expect, trace_data):
 	so = trace_data.sales_order
 	desk.goto(f"/app/sales-order/{so}")
 	desk.wait_for_form("Sales Order", so)
-	expect(title(page)).to_contain_text(trace_data.customer)
+	expect(page_title(page)).to_contain_text(trace_data.customer)
 	desk.shot("form")
 
 	open_tab_of(desk, expect, "trace_serials_section")
@@ -316,7 +313,7 @@ def test_serial_record_list_print_labels_action(desk, expect, trace_data):
 		" && cur_list.filters.some(f => f[1] === 'work_order' && f[3] === wo)",
 		arg=wo,
 	)
-	rows = page.locator(".frappe-list:visible .result .list-row-container")
+	rows = list_rows(page)
 	expect(rows).to_have_count(3)
 	for unit in trace_data.units:
 		expect(rows.filter(has_text=unit)).to_have_count(1)
@@ -380,7 +377,7 @@ def test_traceability_report_search_and_filters(desk, expect, trace_data):
 		"() => window.frappe && frappe.query_report && frappe.query_report.report_name === 'Traceability'"
 		" && frappe.query_report.datatable"
 	)
-	expect(title(page)).to_contain_text("Traceability")
+	expect(page_title(page)).to_contain_text("Traceability")
 	form = page.locator(".page-form:visible")
 	search = control(form, "search").locator("input")
 	expect(search).to_be_visible()
@@ -462,8 +459,7 @@ def test_awesome_bar_finds_serial(desk, expect, trace_data):
 		"SELECT route FROM `__global_search` WHERE doctype = 'Serial Record' AND name = %s", unit, pluck=True
 	)
 	desk.goto("/app")
-	search = page.locator("#navbar-search")
-	search.click()
+	search = desk_ui.open_awesome_bar(page, expect)
 	search.fill(unit)
 	option = page.locator(".awesomplete:visible li").filter(has_text=f"Search for {unit}").first
 	expect(option).to_be_visible()
@@ -483,7 +479,7 @@ def test_awesome_bar_finds_serial(desk, expect, trace_data):
 	result.click()
 	desk.wait_for_form("Serial Record", unit)
 	assert page.url.endswith(f"{DESK}/serial-record/{unit}"), page.url
-	expect(title(page)).to_contain_text(unit)
+	expect(page_title(page)).to_contain_text(unit)
 	desk.shot("landed")
 	desk.assert_no_errors()
 
@@ -563,9 +559,20 @@ def open_pick_dialog(desk, expect, picking_data):
 	return dialog
 
 
-def test_delivery_note_row_shows_traced_serials_without_serial_batch_fields(desk, expect, api_picking_data):
+@pytest.fixture
+def erpnext_serial_batch_fields(site_connection):
+	"""ERPNext's serial / batch fields (Use Serial No / Batch Fields among them) on show in item rows: ERPNext 16
+	hides them behind a Stock Settings option (see desk_ui.erpnext_serial_batch_fields_shown)."""
+	with desk_ui.erpnext_serial_batch_fields_shown():
+		yield
+
+
+def test_delivery_note_row_shows_traced_serials_without_serial_batch_fields(
+	erpnext_serial_batch_fields, desk, expect, api_picking_data
+):
 	"""7a. The row's "Traced Serials" and "Pick or Scan Serials" are there whether or not the row ticks
-	ERPNext's "Use Serial No / Batch Fields" (unrelated to this app's traceability)."""
+	ERPNext's "Use Serial No / Batch Fields" (unrelated to this app's traceability): here the row shows that
+	box, not ticked."""
 	row_form = open_row(desk, expect, api_picking_data)
 	checkbox = row_form.get_by_role("checkbox", name="Use Serial No / Batch Fields")
 	expect(checkbox).to_be_visible()

@@ -12,7 +12,9 @@ SITE = os.environ["ASSETBLAZE_TEST_SITE"]
 def site_connection():
 	frappe.init(site=SITE, sites_path=os.getcwd())
 	frappe.connect()
-	frappe.flags.in_test = True
+	from tests.integration.factories import enter_test_mode
+
+	enter_test_mode()
 	frappe.set_user("Administrator")
 	from tests.integration.factories import ensure_fiscal_year
 

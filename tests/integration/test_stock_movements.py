@@ -621,7 +621,14 @@ def test_units_sent_to_a_subcontractor_are_consumed_by_the_subcontracting_receip
 		.name
 	)
 	at_supplier = (
-		frappe.get_doc({"doctype": "Warehouse", "warehouse_name": uid("SUPWH"), "company": company()})
+		frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": uid("SUPWH"),
+				"company": company(),
+				"parent_warehouse": frappe.db.get_value("Warehouse", warehouse(STORES), "parent_warehouse"),
+			}
+		)
 		.insert()
 		.name
 	)

@@ -13,7 +13,9 @@ def _connect(site: str, sites_path: str):
 	os.chdir(sites_path)
 	frappe.init(site=site, sites_path=sites_path)
 	frappe.connect()
-	frappe.flags.in_test = True
+	from tests.integration.factories import enter_test_mode
+
+	enter_test_mode()
 	frappe.set_user("Administrator")
 	return frappe
 

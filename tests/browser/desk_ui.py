@@ -1,0 +1,151 @@
+"""Where the Desk's screen differs between Frappe 15 and Frappe 16, in one place.
+
+The browser tests ask this module for "the title of the page on show", "the user menu", "the awesome bar's
+input", "the rows of the list"... and check on what it returns, the same way on both majors. Each function
+says what the user sees on each major; the choice is made once, here, from ``frappe_major()``.
+
+What Frappe 16 (and ERPNext 16) changed on screen, as met by these tests:
+
+- **Page title.** 15 shows it in the page head (``.title-text``). 16 has no title there: the page head holds
+  a breadcrumb trail (``/ Stock / Item / ITEM-0001``) whose last crumb is the page's title: the document's
+  title on a form, the DocType on a list, the report's name on a report.
+- **User menu.** 15: the avatar at the right of the top navbar opens ``#toolbar-user`` (My Settings ...
+  Log out). 16 lands on a *desktop* of app icons: its avatar (top right) opens a context menu
+  (Edit Profile ... Logout).
+- **Awesome bar.** 15: the search input ``#navbar-search`` sits in the navbar. 16: a "Search Ctrl+K" button
+  (on the desktop, or in the workspace sidebar) opens a modal holding that input.
+- **ERPNext's serial / batch fields in item rows.** 16 hides them (Serial and Batch Bundle, "Use Serial No /
+  Batch Fields", Serial No, Batch No) unless the default ``enable_serial_and_batch_no_for_item`` (Stock
+  Settings → "Enable Serial / Batch No for Item") is on; 15 always shows them.
+
+Written once for both (the same selector finds the same thing on each):
+
+- List rows: 16 wraps the list's header in a ``.list-row-container`` too, so the rows are the containers that
+  hold a ``.list-row``.
+- Form tabs: an ``<a href="#pane">`` on 15, a ``<button>`` on 16; both carry ``data-fieldname``,
+  ``role="tab"`` and ``aria-controls="<pane id>"``.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from assetblaze_trace.compat import frappe_major
+
+V16 = frappe_major() >= 16
+
+
+# ------------------------------------------------------------------------------------- the same on both
+
+
+def list_rows(page):
+	"""The rows of the list on show, one per document (not its header)."""
+	return page.locator(".frappe-list:visible .result .list-row-container:has(> .list-row)")
+
+
+def form_tab(page, fieldname: str):
+	"""The form's tab link for the Tab Break ``fieldname``, on the form on show."""
+	return page.locator(f'.form-tabs:visible .nav-link[role="tab"][data-fieldname="{fieldname}"]')
+
+
+def form_tab_of_pane(page, pane_id: str):
+	"""The form's tab link that shows the tab pane ``#pane_id``."""
+	return page.locator(f'.form-tabs:visible .nav-link[role="tab"][aria-controls="{pane_id}"]')
+
+
+# ------------------------------------------------------------------------------------ what differs
+
+
+if V16:
+
+	def page_title(page):
+		"""The title of the page on show: the last crumb of the page head's breadcrumbs (the Desk keeps
+		earlier pages in the DOM, hidden; every page head carries the current trail)."""
+		return page.locator(".page-head:visible .navbar-breadcrumbs > li:last-child > a")
+
+	USER_MENU_PROFILE, USER_MENU_LOGOUT = "Edit Profile", "Logout"
+
+	def open_user_menu(page, expect):
+		"""Click the user's avatar on the desktop (where the Desk lands after login); return the menu it
+		opened (visible)."""
+		avatar = page.locator(".desktop-navbar:visible .desktop-avatar")
+		expect(avatar).to_be_visible()
+		expect(avatar.locator(".avatar")).to_have_attribute(
+			"title", page.evaluate("frappe.session.user_fullname")
+		)
+		avatar.click()
+		menu = page.locator(".frappe-menu.context-menu:visible")
+		expect(menu).to_have_count(1)
+		return menu
+
+	def open_awesome_bar(page, expect):
+		"""Click "Search" (the desktop's bar, or the workspace sidebar's item); return the search input of
+		the modal it opened."""
+		button = page.locator("#desktop-navbar-modal-search:visible, #navbar-modal-search:visible").first
+		expect(button).to_be_visible()
+		expect(button).to_contain_text("Search")
+		button.click()
+		search = page.locator(".modal.show #navbar-search")
+		expect(search).to_be_visible()
+		expect(search).to_be_focused()
+		return search
+
+	@contextmanager
+	def erpnext_serial_batch_fields_shown():
+		"""ERPNext 16 shows the item rows' serial / batch fields (among them "Use Serial No / Batch Fields")
+		only when the default ``enable_serial_and_batch_no_for_item`` is on (Stock Settings saves it from
+		"Enable Serial / Batch No for Item"); a site whose setting was set without saving the form keeps the
+		default off. Turn both on for the duration (committed: the web server reads them), then put them
+		back. The Desk reads the default at boot: open the page after entering."""
+		import frappe
+
+		before = (
+			frappe.db.get_single_value("Stock Settings", "enable_serial_and_batch_no_for_item"),
+			frappe.db.get_default("enable_serial_and_batch_no_for_item"),
+		)
+
+		def put(single, default):
+			frappe.db.set_single_value("Stock Settings", "enable_serial_and_batch_no_for_item", single)
+			frappe.db.set_default("enable_serial_and_batch_no_for_item", default)
+			frappe.db.commit()
+			frappe.cache.delete_key("bootinfo")  # the Desk's boot info (user defaults in it) is cached
+
+		put(1, 1)
+		try:
+			yield
+		finally:
+			frappe.db.rollback()
+			put(before[0] or 0, 0 if before[1] is None else before[1])
+
+else:
+
+	def page_title(page):
+		"""The title of the page on show, in its page head (the Desk keeps earlier pages in the DOM, hidden)."""
+		return page.locator(".page-head:visible .title-text")
+
+	USER_MENU_PROFILE, USER_MENU_LOGOUT = "My Settings", "Log out"
+
+	def open_user_menu(page, expect):
+		"""Click the user's avatar in the navbar; return the dropdown it opened (visible)."""
+		avatar = page.locator(".navbar .nav-item.dropdown-navbar-user > a").first
+		expect(avatar).to_be_visible()
+		expect(avatar.locator(".avatar")).to_have_attribute(
+			"title", page.evaluate("frappe.session.user_fullname")
+		)
+		avatar.click()
+		menu = page.locator("#toolbar-user.show")
+		expect(menu).to_have_count(1)
+		return menu
+
+	def open_awesome_bar(page, expect):
+		"""Click the navbar's search input; return it."""
+		search = page.locator("#navbar-search")
+		expect(search).to_be_visible()
+		search.click()
+		expect(search).to_be_focused()
+		return search
+
+	@contextmanager
+	def erpnext_serial_batch_fields_shown():
+		"""ERPNext 15 always shows the item rows' serial / batch fields: nothing to do."""
+		yield
