@@ -214,3 +214,13 @@ def untraced_stock(item_code: str, warehouse: str) -> float:
 	from assetblaze_trace.services.movements import untraced_qty
 
 	return untraced_qty(item_code, warehouse)
+
+
+@frappe.whitelist()
+def item_stock_check(item_code: str) -> list[dict]:
+	"""For the Item form: per warehouse, ERPNext's stock, the units in stock and the untraced quantity."""
+	frappe.has_permission("Item", "read", item_code, throw=True)
+	frappe.has_permission("Serial Record", "read", throw=True)
+	from assetblaze_trace.traceability.report.traced_stock_check.traced_stock_check import rows
+
+	return rows(frappe._dict(item_code=item_code))

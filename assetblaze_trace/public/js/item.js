@@ -16,6 +16,21 @@ frappe.ui.form.on("Item", {
 				}
 				html += "</div>";
 				field.$wrapper.html(html);
+				if (r.trace_type === "None" || r.native) return;
+				frappe.xcall("assetblaze_trace.api.item_stock_check", { item_code: frm.doc.name }).then((rows) => {
+					if (!rows.length) return;
+					const esc = frappe.utils.escape_html;
+					const lines = rows.map(
+						(s) => `<tr><td>${esc(s.warehouse)}</td><td class="text-right">${s.erpnext_qty}</td>
+							<td class="text-right">${s.units_in_stock}</td>
+							<td class="text-right ${s.untraced_qty ? "text-warning" : ""}">${s.untraced_qty}</td>
+							<td class="text-right ${s.difference ? "text-danger" : ""}">${s.difference}</td></tr>`
+					);
+					field.$wrapper.append(`<table class="table table-sm table-bordered trace-stock-check" style="margin-top: var(--margin-sm); font-size: var(--text-sm)">
+						<thead><tr><th>${__("Warehouse")}</th><th class="text-right">${__("ERPNext Stock")}</th>
+						<th class="text-right">${__("Units in Stock")}</th><th class="text-right">${__("Untraced Qty")}</th>
+						<th class="text-right">${__("Difference")}</th></tr></thead><tbody>${lines.join("")}</tbody></table>`);
+				});
 			});
 		assetblaze_trace.render_serials(frm, "trace_serials_html", { item_code: frm.doc.name });
 		if (frappe.user.has_role("Stock Manager") && !frm.doc.has_serial_no && !frm.doc.has_batch_no) {
