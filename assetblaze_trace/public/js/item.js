@@ -44,7 +44,11 @@ frappe.ui.form.on("Item", {
 });
 
 // Stock that is on the shelves without units (there before tracing started, or received): give it units.
-assetblaze_trace.register_existing_stock = function (frm) {
+assetblaze_trace.register_existing_stock = async function (frm) {
+	const config = await frappe.xcall("assetblaze_trace.services.config.get_item_trace_config", {
+		item_code: frm.doc.name,
+	});
+	const is_batch = config.trace_type === "Batch";
 	const dialog = new frappe.ui.Dialog({
 		title: __("Register Existing Stock of {0}", [frm.doc.name]),
 		fields: [
@@ -74,13 +78,16 @@ assetblaze_trace.register_existing_stock = function (frm) {
 			{
 				fieldname: "lot",
 				fieldtype: "Data",
-				label: __("Lot No (lot-traced items)"),
+				label: __("Lot No"),
+				reqd: is_batch ? 1 : 0,
+				hidden: is_batch ? 0 : 1,
 			},
 			{
 				fieldname: "serials",
 				fieldtype: "Small Text",
 				label: __("Serials (optional, one per line)"),
-				description: __("Left blank, serials come from the item's format."),
+				description: __("Left blank, serials come from the item's format ({0}).", [config.serial_format]),
+				hidden: is_batch ? 1 : 0,
 			},
 		],
 		primary_action_label: __("Register"),

@@ -27,19 +27,19 @@ def execute(filters: dict | None = None):
 
 
 def columns() -> list[dict]:
-	def col(fieldname, label, fieldtype="Float", width=120, **extra):
+	def col(fieldname, label, fieldtype="Float", width=100, **extra):
 		return {"fieldname": fieldname, "label": _(label), "fieldtype": fieldtype, "width": width, **extra}
 
 	return [
 		col("item_code", "Item", "Link", 160, options="Item"),
-		col("item_name", "Item Name", "Data", 160),
+		col("item_name", "Item Name", "Data", 130),
 		col("warehouse", "Warehouse", "Link", 170, options="Warehouse"),
 		col("trace_type", "Traced By", "Data", 80),
 		col("erpnext_qty", "ERPNext Stock"),
 		col("units_in_stock", "Units in Stock"),
 		col("available", "Available"),
 		col("allocated", "Allocated"),
-		col("held_by_cancelled", "Held by Cancelled Shipments", width=150),
+		col("held_by_cancelled", "Held by Cancelled Shipments", width=130),
 		col("returned", "Returned"),
 		col("untraced_qty", "Untraced Qty"),
 		col("difference", "Difference"),
