@@ -314,13 +314,13 @@ def take(leg: Leg, doc, exclude=(), outflow=None) -> list[str]:
 				title=_("Too Many Serials"),
 			)
 		listed = list(leg.listed)
-		if listed:
-			_validate_listed(leg, listed)
-		picked = listed + oldest(
-			leg.item_code, leg.warehouse, need - len(listed), exclude=[*exclude, *listed]
-		)
+		locked = _validate_listed(leg, listed) if listed else {}
+		fifo = oldest(leg.item_code, leg.warehouse, need - len(listed), exclude=[*exclude, *listed])
+		picked = listed + fifo
 		if len(picked) < need:
 			short(leg, doc, len(picked), outflow)
+		# the pick locked its units with status Available: the move need not read them again
+		leg.locked = {**locked, **{name: frappe._dict(status=rules.AVAILABLE) for name in fifo}}
 		return picked
 	portions = (
 		oldest(leg.item_code, leg.warehouse, leg.qty, lots=list(leg.listed), by_qty=True)
