@@ -94,14 +94,19 @@ if args.native_runs:
 	print(f"receiving {args.units} native serial numbers (not timed) ...", flush=True)
 	f.receive(native, args.units, fg)
 	frappe.db.commit()
-	n_save, n_submit = run(
-		native,
-		args.native_runs,
-		"native",
-		lambda dn: (
-			f"{frappe.db.count('Serial No', {'item_code': native, 'status': 'Delivered'})} Serial Nos Delivered"
-		),
-	)
+	try:
+		n_save, n_submit = run(
+			native,
+			args.native_runs,
+			"native",
+			lambda dn: (
+				f"{frappe.db.count('Serial No', {'item_code': native, 'status': 'Delivered'})} Serial Nos Delivered"
+			),
+		)
+	except Exception as failure:  # ERPNext 16.9 gives up on large native serial picks (RecursionError)
+		frappe.db.rollback()
+		print(f"ERPNext native ({args.units}): FAILED: {type(failure).__name__}: {str(failure)[:200]}")
+		raise SystemExit(0) from None
 	show(f"ERPNext native save ({args.units})", n_save)
 	show(f"ERPNext native submit ({args.units}, picked automatically)", n_submit)
 	print(f"ratio native / AssetBlaze, submit: {median(n_submit) / median(ours_submit):.1f}x")
