@@ -126,8 +126,8 @@ else:
 	USER_MENU_PROFILE, USER_MENU_LOGOUT = "My Settings", "Log out"
 
 	def open_user_menu(page, expect):
-		"""Click the user's avatar in the navbar; return the dropdown it opened (visible)."""
-		avatar = page.locator(".navbar .nav-item.dropdown-navbar-user > a").first
+		"""Click the user's avatar (the navbar's "User Menu" button); return the dropdown it opened (visible)."""
+		avatar = page.locator(".navbar .dropdown-navbar-user").get_by_role("button", name="User Menu")
 		expect(avatar).to_be_visible()
 		expect(avatar.locator(".avatar")).to_have_attribute(
 			"title", page.evaluate("frappe.session.user_fullname")
