@@ -1,5 +1,6 @@
 import frappe
 
+from assetblaze_trace.compat import hide_workspace
 from assetblaze_trace.services.settings import get_settings
 
 
@@ -8,11 +9,9 @@ def boot_session(bootinfo):
 	if frappe.session.user == "Guest":
 		return
 	settings = get_settings()
-	if not settings.enabled and bootinfo.get("allowed_workspaces"):
-		# Master toggle off: no Traceability workspace in the sidebar either.
-		bootinfo.allowed_workspaces = [
-			w for w in bootinfo.allowed_workspaces if w.get("name") != "Traceability"
-		]
+	if not settings.enabled:
+		# Master toggle off: no Traceability workspace in the sidebar (nor, on 16, its desktop icon) either.
+		hide_workspace(bootinfo, "Traceability")
 	bootinfo.assetblaze_trace = {
 		"enabled": settings.enabled,
 		"scope": settings.config_scope,

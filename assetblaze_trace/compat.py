@@ -5,6 +5,9 @@ never meets a bare version check elsewhere:
 
 - :func:`desk_prefix` / :func:`desk_path`: Frappe 15 serves the Desk under ``/app``, Frappe 16 under
   ``/desk`` (and redirects ``/app`` there).
+- :func:`hide_workspace`: Frappe 15 boots the sidebar from ``allowed_workspaces``; Frappe 16 from
+  ``workspaces["pages"]``, its own sidebar records (``workspace_sidebar_item``), the desktop's icons and
+  each app's workspace list (``app_data``).
 """
 
 from __future__ import annotations
@@ -28,3 +31,20 @@ def desk_path(doctype: str, name: str | None = None) -> str:
 	own ``get_absolute_url`` builds it on each major."""
 	path = f"{desk_prefix()}/{quote(frappe.scrub(doctype).replace('_', '-'))}"
 	return f"{path}/{quote(name, safe='')}" if name else path
+
+
+def hide_workspace(bootinfo, name: str) -> None:
+	"""Leave the workspace ``name`` out of what the Desk boots with, on either major (the keys a major does
+	not have are simply absent)."""
+	if bootinfo.get("allowed_workspaces"):
+		bootinfo.allowed_workspaces = [w for w in bootinfo.allowed_workspaces if w.get("name") != name]
+	pages = (bootinfo.get("workspaces") or {}).get("pages")
+	if pages:
+		bootinfo.workspaces["pages"] = [w for w in pages if w.get("name") != name]
+	if bootinfo.get("workspace_sidebar_item"):
+		bootinfo.workspace_sidebar_item.pop(name.lower(), None)
+	if bootinfo.get("desktop_icons"):
+		bootinfo.desktop_icons = [i for i in bootinfo.desktop_icons if i.get("label") != name]
+	for app in bootinfo.get("app_data") or []:
+		if name in (app.get("workspaces") or []):
+			app["workspaces"] = [w for w in app["workspaces"] if w != name]

@@ -53,6 +53,18 @@ def form_tab_of_pane(page, pane_id: str):
 	return page.locator(f'.form-tabs:visible .nav-link[role="tab"][aria-controls="{pane_id}"]')
 
 
+def booted_workspaces(page) -> list[str]:
+	"""The workspaces (and, on 16, desktop icons) the Desk booted with: 15 lists them in
+	``allowed_workspaces``, 16 in ``workspaces.pages`` and ``desktop_icons``. One expression reads either."""
+	return page.evaluate(
+		"""() => [
+			...(frappe.boot.allowed_workspaces || []).map((w) => w.name),
+			...((frappe.boot.workspaces || {}).pages || []).map((w) => w.name),
+			...(frappe.boot.desktop_icons || []).map((i) => i.label),
+		]"""
+	)
+
+
 # ------------------------------------------------------------------------------------ what differs
 
 

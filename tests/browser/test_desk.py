@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.browser import desk_ui
-from tests.browser.desk_ui import form_tab, list_rows, page_title
+from tests.browser.desk_ui import booted_workspaces, form_tab, list_rows, page_title
 from tests.browser.routes import DESK
 
 pytestmark = pytest.mark.browser
@@ -249,6 +249,7 @@ def test_master_toggle_off_hides_traceability_after_reload(desk, expect, trace_d
 	try:
 		open_item("item-on")
 		expect(tab).to_be_visible()
+		assert "Traceability" in booted_workspaces(page), booted_workspaces(page)
 
 		set_toggle(False, "settings-off")
 		open_item("item-off")
@@ -258,10 +259,12 @@ def test_master_toggle_off_hides_traceability_after_reload(desk, expect, trace_d
 			"after switching traceability off and reloading, frappe.boot.assetblaze_trace.enabled is still true"
 		)
 		expect(tab).to_be_hidden()
+		assert "Traceability" not in booted_workspaces(page), booted_workspaces(page)
 
 		set_toggle(True, "settings-on")
 		open_item("item-on-again")
 		expect(tab).to_be_visible()
+		assert "Traceability" in booted_workspaces(page), booted_workspaces(page)
 		desk.assert_no_errors()
 	finally:
 		frappe.db.rollback()
