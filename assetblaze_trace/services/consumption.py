@@ -13,7 +13,7 @@ from __future__ import annotations
 import frappe
 from frappe.utils import flt, now
 
-from assetblaze_trace.services.db import chunks, insert_rows
+from assetblaze_trace.services.db import as_json, insert_rows, json_names
 
 DOCTYPE = "Trace Consumption"
 COLUMNS = (
@@ -55,15 +55,16 @@ def record(doc, consumed) -> None:
 	select_shared = ", ".join(f"%({k})s" for k in keys)
 	cols = ", ".join(f"`{c}`" for c in shared)
 	for leg, units in consumed:
-		for part in chunks(units):
-			frappe.db.sql(
-				f"""INSERT INTO `tabTrace Consumption` (name, reference_row, consumed_kind, consumed, serial_no,
-					item_code, qty, warehouse, {cols})
-				SELECT MD5(CONCAT(%(ref)s, r.name)), %(row)s, 'Serial Record', r.name, r.serial_no, r.item_code,
-					r.qty, r.warehouse, {select_shared}
-				FROM `tabSerial Record` r WHERE r.name IN ({", ".join(f"%(u{i})s" for i in range(len(part)))})""",
-				{"ref": doc.name, "row": leg.row.name, **keys, **{f"u{i}": u for i, u in enumerate(part)}},
-			)
+		if not units:
+			continue
+		frappe.db.sql(
+			f"""INSERT INTO `tabTrace Consumption` (name, reference_row, consumed_kind, consumed, serial_no,
+				item_code, qty, warehouse, {cols})
+			SELECT MD5(CONCAT(%(ref)s, r.name)), %(row)s, 'Serial Record', r.name, r.serial_no, r.item_code,
+				r.qty, r.warehouse, {select_shared}
+			FROM {json_names()} JOIN `tabSerial Record` r ON r.name = j.name""",
+			{"ref": doc.name, "row": leg.row.name, "names": as_json(units), **keys},
+		)
 	bundled_rows = _erpnext_batches_and_serials(doc, keys, cols, select_shared)
 	_untraced(doc, shared, bundled_rows, {leg.row.name for leg, _u in consumed})
 

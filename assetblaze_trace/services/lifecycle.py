@@ -17,7 +17,14 @@ from frappe.utils import now
 from assetblaze_trace.exceptions import TraceabilityError
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.services import search_index
-from assetblaze_trace.services.db import chunks, insert_rows, placeholders
+from assetblaze_trace.services.db import (
+	as_json,
+	chunks,
+	insert_rows,
+	json_names,
+	json_rows_supported,
+	placeholders,
+)
 
 RECORD = "Serial Record"
 EVENT = "Serial Record Event"
@@ -224,12 +231,20 @@ def move(
 	timestamp = now()
 	values = dict(set_values or {})
 	values.update({"status": to_status, "modified": timestamp, "modified_by": frappe.session.user})
-	assignments = ", ".join(f"`{col}` = %s" for col in values)
-	for part in chunks(names):
+	if json_rows_supported():
+		keys = {f"v{i}": v for i, v in enumerate(values.values())}
+		assignments = ", ".join(f"r.`{col}` = %({key})s" for col, key in zip(values, keys, strict=True))
 		frappe.db.sql(
-			f"UPDATE `tabSerial Record` SET {assignments} WHERE name IN ({placeholders(part)})",
-			[*values.values(), *part],
+			f"UPDATE `tabSerial Record` r JOIN {json_names()} ON r.name = j.name SET {assignments}",
+			{"names": as_json(names), **keys},
 		)
+	else:
+		assignments = ", ".join(f"`{col}` = %s" for col in values)
+		for part in chunks(names):
+			frappe.db.sql(
+				f"UPDATE `tabSerial Record` SET {assignments} WHERE name IN ({placeholders(part)})",
+				[*values.values(), *part],
+			)
 	by_from: dict[str, list[str]] = {}
 	for n in names:
 		by_from.setdefault(current[n]["status"], []).append(n)
@@ -354,11 +369,27 @@ def log_events(
 					part,
 				)
 			)
-		rows = ((f"{base}{i:x}", unit, int(next_idx.get(unit) or 0) + 1) for i, unit in enumerate(names))
-		insert_rows(EVENT, ("name", "parent", "idx"), rows, constants=shared)
+		if json_rows_supported():
+			_insert_events_json(base, [(unit, int(next_idx.get(unit) or 0) + 1) for unit in names], shared)
+		else:
+			rows = ((f"{base}{i:x}", unit, int(next_idx.get(unit) or 0) + 1) for i, unit in enumerate(names))
+			insert_rows(EVENT, ("name", "parent", "idx"), rows, constants=shared)
 	else:
 		rows = ((f"{base}{i:x}", unit) for i, unit in enumerate(names))
 		insert_rows(EVENT, ("name", "parent"), rows, constants={**shared, "idx": first_idx})
+
+
+def _insert_events_json(base: str, units: list[tuple[str, int]], shared: dict) -> None:
+	"""One INSERT for all the events: the (unit, idx) pairs travel as one JSON parameter, the shared values
+	once, and the row names are made by the database (base + hex position)."""
+	keys = {f"c{i}": v for i, v in enumerate(shared.values())}
+	frappe.db.sql(
+		f"""INSERT INTO `tabSerial Record Event` (name, parent, idx, {", ".join(f"`{c}`" for c in shared)})
+		SELECT CONCAT(%(base)s, LOWER(HEX(j.n - 1))), j.parent, j.idx, {", ".join(f"%({k})s" for k in keys)}
+		FROM JSON_TABLE(%(rows)s, '$[*]' COLUMNS(n FOR ORDINALITY, parent VARCHAR(140) PATH '$[0]',
+			idx INT PATH '$[1]')) j""",
+		{"base": base, "rows": as_json(units), **keys},
+	)
 
 
 def split(name: str, qty_off: float, reference: Reference) -> str:
