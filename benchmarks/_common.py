@@ -49,3 +49,17 @@ def show(label: str, values: list[float]) -> None:
 		f"{label:<58} median {median(values):8.3f} s   runs: {', '.join(f'{v:.3f}' for v in values)}",
 		flush=True,
 	)
+
+
+def insert_available_units(frappe, item: str, qty: int, warehouse: str, company: str, prefix: str) -> None:
+	"""``qty`` Available Serial Records of ``item`` in ``warehouse``, oldest first, in one INSERT ... SELECT
+	from MariaDB's sequence table (the caller gives ERPNext the same stock)."""
+	frappe.db.sql(
+		f"""INSERT INTO `tabSerial Record` (name, serial_no, trace_type, item_code, qty, status, warehouse, company,
+			manufactured_on, serial_sequence, creation, modified, owner, modified_by, docstatus)
+		SELECT CONCAT(%(p)s, LPAD(seq, 6, '0')), CONCAT(%(p)s, LPAD(seq, 6, '0')), 'Serial', %(item)s, 1, 'Available',
+			%(wh)s, %(company)s, NOW(6) - INTERVAL (%(n)s - seq) SECOND, seq, NOW(6), NOW(6), 'Administrator',
+			'Administrator', 0
+		FROM seq_1_to_{int(qty)}""",
+		{"p": prefix, "item": item, "wh": warehouse, "company": company, "n": qty},
+	)

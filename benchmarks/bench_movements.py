@@ -15,7 +15,7 @@ starts from the same state. The plans of the statements the movements use are pr
 
 from __future__ import annotations
 
-from _common import connect, median, parse_args, show, timed
+from _common import connect, insert_available_units, median, parse_args, show, timed
 
 args = parse_args(__doc__, units=5000, runs=3)
 frappe = connect(args.site)
@@ -29,16 +29,7 @@ fg = f.warehouse("Finished Goods")
 def pool_of_units(item: str, qty: int) -> None:
 	"""``qty`` Available units of ``item`` in Finished Goods (bulk-inserted) and the same stock in ERPNext."""
 	f.receive(item, qty, fg)
-	prefix = f"BM-{item}-"
-	frappe.db.sql(
-		f"""INSERT INTO `tabSerial Record` (name, serial_no, trace_type, item_code, qty, status, warehouse, company,
-			manufactured_on, serial_sequence, creation, modified, owner, modified_by, docstatus)
-		SELECT CONCAT(%(p)s, LPAD(seq, 6, '0')), CONCAT(%(p)s, LPAD(seq, 6, '0')), 'Serial', %(item)s, 1, 'Available',
-			%(wh)s, %(company)s, NOW(6) - INTERVAL (%(n)s - seq) SECOND, seq, NOW(6), NOW(6), 'Administrator',
-			'Administrator', 0
-		FROM seq_1_to_{qty}""",
-		{"p": prefix, "item": item, "wh": fg, "company": f.company(), "n": qty},
-	)
+	insert_available_units(frappe, item, qty, fg, f.company(), f"BM-{item}-")
 
 
 def explain(label: str, sql: str, values) -> None:

@@ -9,7 +9,7 @@ numbers (auto-picked). Each run is rolled back so every run starts from the same
 
 from __future__ import annotations
 
-from _common import connect, median, parse_args, show, timed
+from _common import connect, insert_available_units, median, parse_args, show, timed
 
 args = parse_args(__doc__, units=5000, runs=3, native_runs=1, pool=8000)
 frappe = connect(args.site)
@@ -24,15 +24,7 @@ fg = f.warehouse("Finished Goods")
 item = f.make_item(trace_type="Serial")
 f.receive(item, args.pool, fg)
 prefix = f"BS-{item}-"
-frappe.db.sql(
-	f"""INSERT INTO `tabSerial Record` (name, serial_no, trace_type, item_code, qty, status, warehouse, company,
-		manufactured_on, serial_sequence, creation, modified, owner, modified_by, docstatus)
-	SELECT CONCAT(%(p)s, LPAD(seq, 6, '0')), CONCAT(%(p)s, LPAD(seq, 6, '0')), 'Serial', %(item)s, 1, 'Available',
-		%(wh)s, %(company)s, NOW(6) - INTERVAL (%(n)s - seq) SECOND, seq, NOW(6), NOW(6), 'Administrator',
-		'Administrator', 0
-	FROM seq_1_to_{args.pool}""",
-	{"p": prefix, "item": item, "wh": fg, "company": f.company(), "n": args.pool},
-)
+insert_available_units(frappe, item, args.pool, fg, f.company(), prefix)
 customer = f.make_customer()
 frappe.db.commit()
 

@@ -128,7 +128,7 @@ def _take_over_cancelled(doc, kind: Kind, rows, reference: Reference) -> None:
 		)
 
 
-def _copied_list(doc, kind: Kind, row, typed: list[str], held) -> bool:
+def _copied_list(doc, row, typed: list[str], held) -> bool:
 	"""A row duplicated in the form carries its original's list: every unit it names is held by one other row
 	of this document. Such a row starts without units (it is picked FIFO). (A document copied whole starts
 	blank anyway: ``trace_serials`` is a no-copy field. A unit another shipment holds, typed by hand, is
@@ -148,7 +148,7 @@ def _allocate_serial_row(doc, kind, row, config, held, reference) -> None:
 	need = int(row_qty(row, config))
 	current = [h.name for h in held]
 	typed = parse_serial_list(row.get("trace_serials"))
-	if _copied_list(doc, kind, row, typed, held):
+	if _copied_list(doc, row, typed, held):
 		typed = []
 	dup = duplicates(typed)
 	if dup:
@@ -354,16 +354,19 @@ def release(names: list[str], reference: Reference) -> None:
 		move(names, rules.RELEASE, reference, set_values=CLEARED_SHIPMENT)
 
 
-def release_all(doc) -> None:
-	"""A draft shipment deleted: every unit it held goes back."""
+def release_all(doc, detail: str | None = None) -> int:
+	"""Every unit the shipment holds goes back to Available: a draft deleted, or a cancelled document's units
+	released (or the cancelled document deleted). Returns how many."""
 	kind = kind_of(doc)
 	if not kind:
-		return
+		return 0
 	held = frappe.db.sql(
 		f"SELECT name FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated'",
 		doc.name,
+		pluck=True,
 	)
-	release([h[0] for h in held], Reference(doc.doctype, doc.name))
+	release(held, Reference(doc.doctype, doc.name, detail))
+	return len(held)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -433,16 +436,9 @@ def on_cancel(doc) -> None:
 
 def release_cancelled(doc) -> int:
 	"""The units a cancelled shipment still holds become Available again."""
-	kind = kind_of(doc)
-	if not kind or doc.docstatus != 2:
+	if doc.docstatus != 2:
 		return 0
-	held = frappe.db.sql(
-		f"SELECT name FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated'",
-		doc.name,
-		pluck=True,
-	)
-	release(held, Reference(doc.doctype, doc.name, _("released from the cancelled document")))
-	return len(held)
+	return release_all(doc, _("released from the cancelled document"))
 
 
 # ------------------------------------------------------------------------------------------------
