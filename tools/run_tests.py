@@ -227,8 +227,9 @@ def ensure_site() -> None:
 
 def pytest_cmd(python: str, paths: list[str], junit: Path | None = None) -> list[str]:
 	# test files or folders given on the command line replace the default (the whole suite)
-	given = [a for a in sys.argv[1:] if not a.startswith("-") and Path(a).exists()]
-	if given:
+	# (made absolute: pytest runs in the bench's sites folder)
+	args = [str(Path(a).resolve()) if not a.startswith("-") and Path(a).exists() else a for a in sys.argv[1:]]
+	if any(not a.startswith("-") and Path(a).exists() for a in sys.argv[1:]):
 		paths = []
 	return [
 		python,
@@ -242,7 +243,7 @@ def pytest_cmd(python: str, paths: list[str], junit: Path | None = None) -> list
 		str(REPO / "pyproject.toml"),
 		*([f"--junitxml={junit}"] if junit else []),
 		*paths,
-		*sys.argv[1:],
+		*args,
 	]
 
 

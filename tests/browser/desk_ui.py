@@ -28,6 +28,7 @@ Written once for both (the same selector finds the same thing on each):
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 from assetblaze_trace.compat import frappe_major
@@ -51,6 +52,33 @@ def form_tab(page, fieldname: str):
 def form_tab_of_pane(page, pane_id: str):
 	"""The form's tab link that shows the tab pane ``#pane_id``."""
 	return page.locator(f'.form-tabs:visible .nav-link[role="tab"][aria-controls="{pane_id}"]')
+
+
+def show_section(page, expect, fieldname: str):
+	"""Bring the form's field ``fieldname`` on screen as a user does: its tab clicked when another tab is on
+	show, its collapsible section opened when it is shut; returns the field's section. Checks the section's
+	state before each click (a blind toggle can shut a section Frappe has just opened), and waits for it."""
+	pane_id = page.evaluate(
+		"(f) => { const field = cur_frm.get_field(f); const pane = field && $(field.wrapper).closest('.tab-pane');"
+		" return pane && pane.length ? pane.attr('id') : null; }",
+		fieldname,
+	)
+	if pane_id:
+		pane = page.locator(f"#{pane_id}")
+		if not pane.is_visible():
+			form_tab_of_pane(page, pane_id).click()
+		expect(pane).to_be_visible()
+	section_name = page.evaluate(
+		"(f) => $(cur_frm.get_field(f).wrapper).closest('.form-section').attr('data-fieldname')", fieldname
+	)
+	section = page.locator(f'.form-section[data-fieldname="{section_name}"]:visible')
+	expect(section).to_have_count(1)
+	head = section.locator(".section-head")
+	if "collapsed" in (head.get_attribute("class") or ""):
+		head.click()
+	expect(head).not_to_have_class(re.compile(r"\bcollapsed\b"))
+	expect(section.locator(".section-body")).to_be_visible()
+	return section
 
 
 def booted_workspaces(page) -> list[str]:

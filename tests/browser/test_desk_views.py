@@ -21,7 +21,7 @@ import frappe
 import pytest
 
 from tests.browser import desk_ui
-from tests.browser.desk_ui import form_tab_of_pane, list_rows, page_title
+from tests.browser.desk_ui import form_tab_of_pane, list_rows, page_title, show_section
 from tests.browser.routes import DESK
 
 pytestmark = pytest.mark.browser
@@ -247,15 +247,8 @@ def test_sales_order_serial_numbers_section(desk, expect, trace_data):
 	expect(page_title(page)).to_contain_text(trace_data.customer)
 	desk.shot("form")
 
-	open_tab_of(desk, expect, "trace_serials_section")
-	section = page.locator('.form-section[data-fieldname="trace_serials_section"]:visible')
-	expect(section).to_have_count(1)
-	head = section.locator(".section-head")
-	expect(head).to_have_text(re.compile(r"^\s*Serial Numbers\s*$"))
-	body = section.locator(".section-body")
-	if not body.is_visible():  # collapsible, and collapsed while the field has no value
-		head.click()
-	expect(body).to_be_visible()
+	section = show_section(page, expect, "trace_serials_html")  # collapsible: shut while it has no value
+	expect(section.locator(".section-head")).to_have_text(re.compile(r"^\s*Serial Numbers\s*$"))
 	serials = control(section, "trace_serials_html")
 	table = serials.locator("table.trace-serials-table")
 	expect(table).to_be_visible()
@@ -493,11 +486,8 @@ def test_serial_record_timeline_after_allocation(desk, expect, allocation_data):
 	desk.wait_for_form("Serial Record", unit)
 	expect(page.locator(".page-head:visible .indicator-pill")).to_have_text("Allocated")
 
-	open_tab_of(desk, expect, "timeline_html")
-	section = page.locator('.form-section[data-fieldname="timeline_section"]:visible')
+	section = show_section(page, expect, "timeline_html")
 	expect(section.locator(".section-head")).to_contain_text("Lifecycle")
-	if not section.locator(".section-body").is_visible():
-		section.locator(".section-head").click()
 	timeline = control(section, "timeline_html").locator(".trace-timeline")
 	expect(timeline).to_be_visible()
 	timeline.scroll_into_view_if_needed()

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from assetblaze_trace.compat import frappe_major
-from tests.browser.desk_ui import form_tab, page_title
+from tests.browser.desk_ui import form_tab, page_title, show_section
 from tests.browser.routes import DESK
 from tests.browser.test_desk_views import (
 	DOWNLOAD_MULTI_PDF,
@@ -74,10 +74,7 @@ def test_seed_example_end_to_end(anonymous_desk, expect, trace_data):
 	so = trace_data.sales_order
 	desk.goto(f"/app/sales-order/{so}")
 	desk.wait_for_form("Sales Order", so)
-	page.evaluate("cur_frm.scroll_to_field('trace_serials_html')")
-	section = page.locator('.form-section[data-fieldname="trace_serials_section"]')
-	if not section.locator(".section-body").is_visible():
-		section.locator(".section-head").click()
+	section = show_section(page, expect, "trace_serials_html")
 	table = section.locator("table.trace-serials-table")
 	expect(table).to_be_visible()
 	rows = table.locator("tbody tr")
