@@ -26,6 +26,8 @@ VIEW_FIELDS = [
 	"sales_invoice",
 	"manufactured_on",
 	"shipped_on",
+	"on_hold",
+	"hold_reason",
 ]
 VIEW_FILTERS = ("item_code", "work_order", "sales_order", "stock_entry", "delivery_note", "sales_invoice")
 
@@ -114,7 +116,7 @@ def suggest_units(
 	frappe.has_permission("Serial Record", "read", throw=True)
 	typed = parse_serial_list(listed)
 	need = max(int(float(qty or 0)) - len(typed), 0)
-	conditions = {"item_code": item_code, "warehouse": warehouse, "status": "Available"}
+	conditions = {"item_code": item_code, "warehouse": warehouse, "status": "Available", "on_hold": 0}
 	pool = []
 	if need:
 		if sales_order:
@@ -224,3 +226,77 @@ def item_stock_check(item_code: str) -> list[dict]:
 	from assetblaze_trace.traceability.report.traced_stock_check.traced_stock_check import rows
 
 	return rows(frappe._dict(item_code=item_code))
+
+
+# --------------------------------------------------------------------------------- genealogy and recall
+
+
+@frappe.whitelist()
+def genealogy(identifier: str, direction: str = "backward", item_code: str | None = None) -> list[dict]:
+	"""The trace of a serial, lot, ERPNext Batch or Serial No: backward (what went into it, every level
+	down) or forward (every unit it went into, every level up). See PRODUCT.md §7 for the nodes."""
+	from assetblaze_trace.services import genealogy as trace
+
+	frappe.has_permission("Serial Record", "read", throw=True)
+	if item_code:
+		frappe.has_permission("Item", "read", item_code, throw=True)
+	return trace.trace(identifier, direction, item_code or None)
+
+
+@frappe.whitelist()
+def recall_customers(identifier: str, item_code: str | None = None) -> list[dict]:
+	"""The customers a forward trace reaches, with their primary contact and the documents they got."""
+	from assetblaze_trace.services import genealogy as trace
+
+	frappe.has_permission("Serial Record", "read", throw=True)
+	frappe.has_permission("Customer", "read", throw=True)
+	return trace.customers(trace.trace(identifier, "forward", item_code or None))
+
+
+@frappe.whitelist(methods=["POST"])
+def hold_recall(
+	identifier: str, reason: str, direction: str = "forward", item_code: str | None = None
+) -> int:
+	"""Put every in-stock unit the trace finds on hold (one statement). Stock Manager only."""
+	from assetblaze_trace.services import genealogy as trace
+	from assetblaze_trace.services import holds
+
+	require_role("Stock Manager", "System Manager")
+	frappe.has_permission("Serial Record", "write", throw=True)
+	nodes = trace.trace(identifier, direction, item_code or None)
+	units = [n["identifier"] for n in nodes if n["kind"] == "Serial Record"]
+	detail = _("Recall of {0}: {1}").format(identifier, (reason or "").strip())
+	return holds.hold(units, reason, detail)
+
+
+@frappe.whitelist(methods=["POST"])
+def release_recall(identifier: str, direction: str = "forward", item_code: str | None = None) -> int:
+	"""Release the held units the trace finds. Stock Manager only."""
+	from assetblaze_trace.services import genealogy as trace
+	from assetblaze_trace.services import holds
+
+	require_role("Stock Manager", "System Manager")
+	frappe.has_permission("Serial Record", "write", throw=True)
+	nodes = trace.trace(identifier, direction, item_code or None)
+	units = [n["identifier"] for n in nodes if n["kind"] == "Serial Record"]
+	return holds.release(units, _("Recall of {0} released").format(identifier))
+
+
+@frappe.whitelist(methods=["POST"])
+def hold_units(units: str | list, reason: str) -> int:
+	"""Put the given in-stock units on hold. Stock Manager only."""
+	from assetblaze_trace.services import holds
+
+	require_role("Stock Manager", "System Manager")
+	frappe.has_permission("Serial Record", "write", throw=True)
+	return holds.hold(frappe.parse_json(units) if isinstance(units, str) else units, reason)
+
+
+@frappe.whitelist(methods=["POST"])
+def release_units(units: str | list) -> int:
+	"""Release the given held units. Stock Manager only."""
+	from assetblaze_trace.services import holds
+
+	require_role("Stock Manager", "System Manager")
+	frappe.has_permission("Serial Record", "write", throw=True)
+	return holds.release(frappe.parse_json(units) if isinstance(units, str) else units)

@@ -54,3 +54,7 @@ class ReturnError(TraceabilityError):
 
 class MovementError(AllocationError):
 	"""A stock movement (issue, consumption, transfer, count) cannot take the units it names or needs."""
+
+
+class HeldUnitError(AllocationError):
+	"""A unit on hold (a recall, a failed test) cannot be allocated, moved, issued or consumed."""

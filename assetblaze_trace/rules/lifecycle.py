@@ -12,6 +12,9 @@
                                                      Disassemble, Subcontracting Receipt)
                  Issued / Consumed ──► back          (only by cancelling the document that caused it)
 
+A unit in stock may be put *on hold* (a recall, a failed test): its status stays, but it is not allocated,
+shipped, transferred, issued or consumed until it is released from the hold.
+
 A unit is *in stock* while it is Available, Allocated or Returned. "Reserved" is not a status: it is an
 Available unit stamped with a Sales Order (a soft hold). Shipped is a one-way door except through a return.
 Every move is an *event*; the lifecycle service is the only writer of statuses and checks each requested
@@ -52,6 +55,8 @@ CONSUME = "Consumed"
 CONSUME_CANCELLED = "Consumption Cancelled"
 RESTOCK = "Restocked"
 REGISTERED = "Registered From Existing Stock"
+HOLD = "Put On Hold"
+HOLD_RELEASED = "Released From Hold"
 
 MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	MADE: ((None,), AVAILABLE),
@@ -75,7 +80,23 @@ MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	# A returned unit goes on only by an explicit step: restocked after inspection, or issued (scrap).
 	RESTOCK: ((RETURNED,), AVAILABLE),
 	REGISTERED: ((None,), AVAILABLE),
+	# A hold (a recall, a failed test) leaves the status as it is and stops the unit from going anywhere.
+	HOLD: (IN_STOCK, IN_STOCK),
+	HOLD_RELEASED: (IN_STOCK, IN_STOCK),
 }
+
+# What a held unit may not do, by FIFO or by hand, until it is released. Everything else (a draft's
+# allocation released, a returned unit restocked, a cancelled document undone) stays possible: none of
+# it sends the unit anywhere.
+BLOCKED_WHILE_HELD = frozenset({ALLOCATE, SHIP, TRANSFER, ISSUE, CONSUME, RESERVED})
+
+
+def held_offenders(event: str, held_by_unit: dict[str, object]) -> list[str]:
+	"""The units that ``event`` may not move because they are on hold (``held_by_unit``: unit -> on_hold)."""
+	if event not in BLOCKED_WHILE_HELD:
+		return []
+	return [unit for unit, held in held_by_unit.items() if held and int(held)]
+
 
 EVENTS = tuple(MOVES)
 
@@ -139,4 +160,5 @@ STATUS_COLOURS = {
 	"Returned": "purple",
 	"Consumed": "darkgrey",
 	"Issued": "orange",
+	"On Hold": "red",
 }

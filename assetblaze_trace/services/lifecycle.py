@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import now
 
-from assetblaze_trace.exceptions import TraceabilityError
+from assetblaze_trace.exceptions import HeldUnitError, TraceabilityError
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.services import search_index
 from assetblaze_trace.services.db import (
@@ -166,10 +166,13 @@ def create_serial_range(
 		)
 
 
+HOLD_FIELDS = ("on_hold", "hold_reason")
+
+
 def lock_units(names: Sequence[str], fields: Sequence[str] = ("status",)) -> dict[str, dict]:
-	"""SELECT ... FOR UPDATE the given units; returns name -> row."""
+	"""SELECT ... FOR UPDATE the given units; returns name -> row (with its hold, always)."""
 	found: dict[str, dict] = {}
-	cols = ", ".join(f"`{c}`" for c in ("name", *fields))
+	cols = ", ".join(f"`{c}`" for c in dict.fromkeys(("name", *fields, *HOLD_FIELDS)))
 	for part in chunks(list(names)):
 		for row in frappe.db.sql(
 			f"SELECT {cols} FROM `tabSerial Record` WHERE name IN ({placeholders(part)}) FOR UPDATE",
@@ -222,6 +225,10 @@ def move(
 			title=_("Not Allowed"),
 		)
 
+	# units picked FIFO come without their hold: the pick never offers a held unit
+	held = rules.held_offenders(event, {n: current[n].get("on_hold") for n in names})
+	if held:
+		refuse_held(held, event, {n: current[n].get("hold_reason") for n in held})
 	try:
 		to_status = rules.target_status(event, back_to)
 	except rules.MoveNotAllowed:
@@ -250,6 +257,20 @@ def move(
 		by_from.setdefault(current[n]["status"], []).append(n)
 	for from_status, group in by_from.items():
 		log_events(group, event, from_status, to_status, reference, timestamp=timestamp)
+
+
+def refuse_held(units: list[str], event: str, reasons: dict[str, str | None] | None = None) -> None:
+	"""Refuse a step that would send held units somewhere, naming them and their hold's reason."""
+	reasons = reasons or {}
+	named = [f"{u} ({reasons[u]})" if reasons.get(u) else u for u in units]
+	frappe.throw(
+		_(
+			"{0} cannot happen to {1}: on hold. Release the hold on the Serial Record (or from the Recall "
+			"report) first, or take these units off the document."
+		).format(_(event), name_units(named)),
+		HeldUnitError,
+		title=_("Units On Hold"),
+	)
 
 
 def take_back(names: Sequence[str], reference: Reference) -> None:

@@ -349,7 +349,7 @@ def take(leg: Leg, doc, exclude=(), outflow=None) -> list[str]:
 
 
 def _validate_listed(leg: Leg, listed: list[str]) -> dict:
-	found = lock_units(listed, ("status", "item_code", "warehouse", "trace_type"))
+	found = lock_units(listed, ("status", "item_code", "warehouse", "trace_type", "on_hold"))
 	allowed = BY_HAND_FROM[leg.event]
 	problems = []
 	for unit in listed:
@@ -360,6 +360,8 @@ def _validate_listed(leg: Leg, listed: list[str]) -> dict:
 			problems.append(_("{0} is item {1}, not {2}").format(unit, rec.item_code, leg.item_code))
 		elif rec.warehouse != leg.warehouse:
 			problems.append(_("{0} is in warehouse {1}, not {2}").format(unit, rec.warehouse, leg.warehouse))
+		elif rec.on_hold:
+			problems.append(_("{0} is on hold ({1})").format(unit, rec.hold_reason or _("no reason given")))
 		elif rec.status not in allowed:
 			problems.append(_("{0} is {1}").format(unit, _(rec.status)))
 	if problems:
@@ -379,7 +381,7 @@ def oldest(item_code, warehouse, qty, exclude=(), lots=None, by_qty=False):
 	one statement, skipping rows another transaction holds."""
 	if qty <= EPSILON:
 		return []
-	conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'"]
+	conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'", "on_hold = 0"]
 	values: list = [item_code, warehouse]
 	exclude = list(exclude)
 	if exclude:
@@ -407,6 +409,17 @@ def in_stock_breakdown(item_code: str, warehouse: str) -> dict[str, float]:
 	)
 
 
+def held_qty(item_code: str, warehouse: str) -> float:
+	"""Units of an item in a warehouse that are in stock but on hold."""
+	return flt(
+		frappe.db.sql(
+			"SELECT SUM(qty) FROM `tabSerial Record` WHERE item_code = %s AND warehouse = %s AND on_hold = 1 "
+			"AND status IN ('Available', 'Allocated', 'Returned')",
+			(item_code, warehouse),
+		)[0][0]
+	)
+
+
 def bin_qty(item_code: str, warehouse: str) -> float:
 	return flt(frappe.db.get_value("Bin", {"item_code": item_code, "warehouse": warehouse}, "actual_qty"))
 
@@ -431,6 +444,9 @@ def short(leg: Leg, doc, found: float, outflow=None) -> None:
 			"{0} more are Allocated to draft shipments or Returned and waiting for inspection (list a returned unit "
 			"by hand to issue it, or restock it first)."
 		).format(busy)
+	held = held_qty(leg.item_code, leg.warehouse)
+	if held > EPSILON:
+		message += " " + _("{0} of them are on hold: they stay until the hold is released.").format(held)
 	if untraced > EPSILON:
 		message += " " + _(
 			"{0} of ERPNext's stock there is untraced (it came in without being made here): give it units with "

@@ -197,7 +197,7 @@ def _allocate_serial_row(doc, kind, row, config, held, reference) -> None:
 
 def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 	found = lock_units(
-		units, ("status", "item_code", "warehouse", "sales_order", "shipment_row", "trace_type")
+		units, ("status", "item_code", "warehouse", "sales_order", "shipment_row", "trace_type", "on_hold")
 	)
 	problems = []
 	for u in units:
@@ -208,6 +208,8 @@ def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 			problems.append(_("{0} is item {1}, not {2}").format(u, rec.item_code, row.item_code))
 		elif rec.warehouse != row.warehouse:
 			problems.append(_("{0} is in warehouse {1}, not {2}").format(u, rec.warehouse, row.warehouse))
+		elif rec.on_hold:
+			problems.append(_("{0} is on hold ({1})").format(u, rec.hold_reason or _("no reason given")))
 		elif not (
 			rec.status == rules.AVAILABLE or (rec.status == rules.ALLOCATED and rec.shipment_row == row.name)
 		):
@@ -246,7 +248,7 @@ def _fifo(
 
 	for reserved_for in ([sales_order] if sales_order else []) + [None]:
 		while short() > EPSILON:
-			conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'"]
+			conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'", "on_hold = 0"]
 			values: list = [item_code, warehouse]
 			if reserved_for:
 				conditions.append("sales_order = %s")
@@ -274,12 +276,17 @@ def _fifo(
 
 
 def _not_enough(row, need, found) -> None:
-	from assetblaze_trace.services.movements import untraced_qty
+	from assetblaze_trace.services.movements import held_qty, untraced_qty
 
 	message = _(
 		"Row {0}: item {1} needs {2} traced units in warehouse {3}, but only {4} are available "
 		"(units reserved for other Sales Orders are not picked automatically)."
 	).format(row.idx, frappe.bold(row.item_code), need, frappe.bold(row.warehouse), found)
+	held = held_qty(row.item_code, row.warehouse)
+	if held > EPSILON:
+		message += " " + _("{0} of it is on hold and cannot be shipped until the hold is released.").format(
+			held
+		)
 	untraced = untraced_qty(row.item_code, row.warehouse)
 	if untraced > EPSILON:
 		message += " " + _(
@@ -384,7 +391,8 @@ def ship(doc) -> None:
 		current = {
 			r.name: r
 			for r in frappe.db.sql(
-				f"SELECT name, status FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND shipment_row = %s "
+				f"SELECT name, status, on_hold, hold_reason FROM `tabSerial Record` WHERE `{kind.link_field}` = %s "
+				"AND shipment_row = %s "
 				"AND status = 'Allocated' FOR UPDATE",
 				(doc.name, row.name),
 				as_dict=True,

@@ -4,15 +4,17 @@ A seeded random walk (the seed is printed; replay it with ASSETBLAZE_SEED=<seed>
 ASSETBLAZE_STEPS) mixes every movement the app follows — completions that make units and consume traced
 components, Material Receipts (untraced stock), Register Existing Stock, Material Issues (FIFO or listed),
 transfers, Stock Reconciliation counts up and down, draft Delivery Notes (FIFO, listed, quantity edits,
-deletes), shipping, cancelling shipments and amending them, returns and restocks, and cancelling any earlier
-submitted document. A step ERPNext or the app refuses is rolled back, as Frappe rolls back a refused request.
+deletes), shipping, cancelling shipments and amending them, returns and restocks, holds and releases, and
+cancelling any earlier submitted document. A step ERPNext or the app refuses is rolled back, as Frappe rolls back a refused request.
 
 After every step, for each traced item and warehouse:
     Bin.actual_qty == units in stock there (Available + Allocated + Returned) + untraced quantity
 where untraced quantity is the MODEL's own count (received and counted-up stock, minus what was registered),
 never read back from the records. And no unit is in two places: an Allocated unit is held by a draft or
 cancelled shipment row that exists, a Shipped unit's shipment is submitted, a Consumed unit is recorded by a
-submitted consuming entry, and a draft shipment row holds exactly its quantity of units.
+submitted consuming entry, and a draft shipment row holds exactly its quantity of units. A held unit stays in
+stock where it was held. And the genealogy agrees with the events: an assembly's traced components are exactly
+the parts consumed by the entry that made it, and each of those parts traces forward to that assembly alone.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections import defaultdict
 import frappe
 from frappe.utils import flt, nowdate
 
-from assetblaze_trace.api import register_existing_stock, restock
+from assetblaze_trace.api import genealogy, hold_units, register_existing_stock, release_units, restock
 from tests.integration.factories import (
 	company,
 	complete,
@@ -64,6 +66,7 @@ class Walk:
 		self.shipped: list[str] = []  # submitted Delivery Notes
 		self.log: list[str] = []
 		self.refusals = 0
+		self.held: dict[str, str] = {}  # unit -> the warehouse it was held in
 
 	# ---------------------------------------------------------------------------------- reading
 	def items(self):
@@ -253,6 +256,25 @@ class Walk:
 		if returned:
 			restock([self.rng.choice(returned)])
 
+	def hold(self):
+		pool = frappe.get_all(
+			"Serial Record",
+			filters={"item_code": ("in", self.items()), "status": ("in", IN_STOCK), "on_hold": 0},
+			fields=["name", "warehouse"],
+		)
+		if not pool:
+			return
+		picked = self.rng.sample(pool, min(len(pool), self.rng.randint(1, 3)))
+		assert hold_units([u.name for u in picked], "walk: held") == len(picked)
+		self.held.update({u.name: u.warehouse for u in picked})
+
+	def release_hold(self):
+		if not self.held:
+			return
+		unit = self.rng.choice(sorted(self.held))
+		release_units([unit])
+		self.held.pop(unit)
+
 	def cancel_something(self):
 		if not self.submitted:
 			return
@@ -318,6 +340,8 @@ class Walk:
 		(return_units, 2),
 		(restock, 1),
 		(cancel_something, 3),
+		(hold, 2),
+		(release_hold, 2),
 	)
 
 	# ---------------------------------------------------------------------------------- checks
@@ -373,6 +397,34 @@ class Walk:
 					"Trace Consumption", {"consumed": unit.name}, ["reference_name"], order_by="creation desc"
 				)
 				assert consumer and frappe.db.get_value("Stock Entry", consumer, "docstatus") == 1, unit
+		# a held unit stays where it was held, in stock, until released (or its making is cancelled)
+		for unit, wh in self.held.items():
+			now_at = frappe.db.get_value(
+				"Serial Record", unit, ["status", "warehouse", "on_hold"], as_dict=True
+			)
+			if now_at:
+				assert now_at.on_hold and now_at.warehouse == wh and now_at.status in IN_STOCK, (unit, now_at)
+		# genealogy: an assembly's components are the parts whose last event is their consumption by the
+		# entry that made it (read from the events, not from the consumption rows the trace reads)
+		for asm in frappe.get_all(
+			"Serial Record", filters={"item_code": self.assembly}, fields=["name", "stock_entry"]
+		):
+			consumed = set(
+				frappe.db.sql(
+					"""SELECT r.name FROM `tabSerial Record` r JOIN `tabSerial Record Event` e ON e.parent = r.name
+					WHERE r.status = 'Consumed' AND e.event = 'Consumed' AND e.reference_name = %s""",
+					asm.stock_entry,
+					pluck=True,
+				)
+			)
+			traced = {
+				n["identifier"]
+				for n in genealogy(asm.name, "backward")
+				if n["level"] == 1 and n["kind"] == "Serial Record"
+			}
+			assert traced == consumed, f"{asm.name}: trace {traced}, consumed {consumed}"
+			for part in consumed:
+				assert {n["identifier"] for n in genealogy(part, "forward")} == {asm.name}, part
 		for name in self.drafts:
 			for row in frappe.get_all(
 				"Delivery Note Item", filters={"parent": name}, fields=["name", "stock_qty", "item_code"]

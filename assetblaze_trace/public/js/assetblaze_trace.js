@@ -13,6 +13,16 @@ assetblaze_trace.colours = {
 	Returned: "purple",
 	Consumed: "darkgrey",
 	Issued: "orange",
+	"On Hold": "red",
+};
+
+// The red badge a held unit shows beside its status, everywhere it is listed.
+assetblaze_trace.hold_badge = function (doc) {
+	return doc && doc.on_hold
+		? ` <span class="indicator-pill red no-indicator-dot trace-hold-badge" title="${frappe.utils.escape_html(
+				doc.hold_reason || ""
+		  )}">${__("On Hold")}</span>`
+		: "";
 };
 
 assetblaze_trace.status_of = function (doc) {
@@ -62,7 +72,7 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 					<td>${link("Serial Record", row.name).replace(esc(row.name), esc(row.serial_no))}</td>
 					<td>${esc(row.item_code)}</td>
 					<td>${row.qty}</td>
-					<td>${assetblaze_trace.indicator(row.display_status)}</td>
+					<td>${assetblaze_trace.indicator(row.display_status)}${assetblaze_trace.hold_badge(row)}</td>
 					<td>${esc(row.warehouse || "")}</td>
 					<td>${link("Work Order", row.work_order)}</td>
 					<td>${link("Sales Order", row.sales_order)}</td>
@@ -176,4 +186,67 @@ assetblaze_trace.pick_serials = function (frm, cdt, cdn) {
 	dialog.fields_dict.serials.$input.on("change", refresh);
 	dialog.show();
 	refresh();
+};
+
+// The genealogy of a unit (or lot) into an HTML field: what went into it, and what it went into.
+assetblaze_trace.render_genealogy = function (frm, fieldname) {
+	const field = frm.get_field(fieldname);
+	if (!field) return;
+	const esc = frappe.utils.escape_html;
+	const LIMIT = 200;
+	const doctype_of = { "Serial Record": "Serial Record", Batch: "Batch", "Serial No": "Serial No", Item: "Item" };
+	const link = (doctype, name) =>
+		name ? `<a href="${frappe.utils.get_form_link(doctype, name)}">${esc(name)}</a>` : "";
+	const identifier = frm.doc.serial_no || frm.doc.name;
+	const args = { identifier, item_code: frm.doc.item_code };
+	const recall_url = (direction) =>
+		`${frappe.router.make_url(["query-report", "Recall"])}?${new URLSearchParams({
+			...args,
+			direction,
+		}).toString()}`;
+	const block = (title, direction, nodes, empty) => {
+		let html = `<div class="trace-genealogy-block" data-direction="${direction}" style="margin-bottom: var(--margin-md)">
+			<div class="flex justify-between align-center" style="margin-bottom: var(--margin-xs)">
+				<b>${title}</b>
+				<a class="btn btn-xs btn-default trace-open-recall" href="${recall_url(direction)}">${__("Open in Recall report")}</a>
+			</div>`;
+		if (!nodes.length) return html + `<div class="text-muted small">${empty}</div></div>`;
+		html += `<table class="table table-bordered table-sm trace-genealogy-table" style="font-size: var(--text-sm)">
+			<thead><tr><th>${__("Component / Unit")}</th><th>${__("Kind")}</th><th>${__("Item")}</th><th>${__("Qty")}</th>
+			<th>${__("Status")}</th><th>${direction === "Backward" ? __("Supplier / Receipt") : __("Customer / Shipment")}</th></tr></thead><tbody>`;
+		for (const n of nodes.slice(0, LIMIT)) {
+			const pad = `padding-left: calc(${(n.indent || 1) - 1} * 1.25rem + var(--padding-sm))`;
+			const status = n.status
+				? assetblaze_trace.indicator(n.display_status || n.status) + assetblaze_trace.hold_badge(n)
+				: "";
+			const shown = n.kind === "Serial Record" ? n.serial_no || n.identifier : n.identifier;
+			const where =
+				direction === "Backward"
+					? [link("Supplier", n.supplier), link("Purchase Receipt", n.purchase_receipt)].filter(Boolean).join(" · ")
+					: [link("Customer", n.customer), link("Delivery Note", n.delivery_note), link("Sales Invoice", n.sales_invoice)]
+							.filter(Boolean)
+							.join(" · ");
+			html += `<tr class="trace-genealogy-node" data-kind="${esc(n.kind)}" data-identifier="${esc(n.identifier)}">
+				<td style="${pad}">${link(doctype_of[n.kind] || "Item", n.identifier).replace(`>${esc(n.identifier)}<`, `>${esc(shown)}<`)}</td>
+				<td>${__(n.kind)}</td><td>${esc(n.item_code || "")}</td><td>${n.qty ?? ""}</td>
+				<td>${status}</td><td>${where}</td></tr>`;
+		}
+		html += "</tbody></table>";
+		if (nodes.length > LIMIT) {
+			html += `<div class="text-muted small">${__("Showing {0} of {1}: open the Recall report for all.", [LIMIT, nodes.length])}</div>`;
+		}
+		return html + "</div>";
+	};
+	field.$wrapper.html(`<div class="text-muted small">${__("Loading genealogy…")}</div>`);
+	Promise.all([
+		frappe.xcall("assetblaze_trace.api.genealogy", { ...args, direction: "backward" }),
+		frappe.xcall("assetblaze_trace.api.genealogy", { ...args, direction: "forward" }),
+	]).then(([backward, forward]) => {
+		field.$wrapper.html(
+			`<div class="trace-genealogy">
+				${block(__("Made From"), "Backward", backward, __("No recorded components: this unit was not made from traced consumption."))}
+				${block(__("Went Into"), "Forward", forward, __("Not part of any other unit."))}
+			</div>`
+		);
+	});
 };

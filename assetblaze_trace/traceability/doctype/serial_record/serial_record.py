@@ -6,12 +6,34 @@ from frappe import _
 from frappe.model.document import Document
 
 from assetblaze_trace.exceptions import ManualChangeError
+from assetblaze_trace.rules.lifecycle import CONSUME
 
 # The only field a person may change; everything else is written by the lifecycle service.
 EDITABLE_FIELDS = {"notes"}
 
 
 class SerialRecord(Document):
+	def onload(self):
+		"""For the timeline: what each consuming entry made of this unit ("Consumed by ..., into SN-...")."""
+		entries = sorted(
+			{
+				e.reference_name
+				for e in self.events
+				if e.event == CONSUME and e.reference_doctype == "Stock Entry"
+			}
+		)
+		into = {}
+		for entry in entries:
+			made = frappe.get_all(
+				"Serial Record", filters={"stock_entry": entry}, pluck="name", order_by="name", limit=4
+			)
+			if made:
+				into[entry] = {
+					"units": made[:3],
+					"total": frappe.db.count("Serial Record", {"stock_entry": entry}),
+				}
+		self.set_onload("consumed_into", into)
+
 	def before_insert(self):
 		frappe.throw(
 			_(
@@ -62,6 +84,7 @@ def on_doctype_update():
 	# Traced Stock Check: units in stock per item and warehouse, read from the index alone.
 	frappe.db.add_index("Serial Record", ["status", "item_code", "warehouse", "qty"], "stock_idx")
 	frappe.db.add_index("Serial Record", ["manufactured_on"], "made_idx")  # newest first, unfiltered
+	frappe.db.add_index("Serial Record", ["on_hold", "status"], "hold_idx")  # the few held units
 	for column in (
 		"work_order",
 		"stock_entry",

@@ -2,9 +2,10 @@
 // For license information, please see license.txt
 
 frappe.listview_settings["Serial Record"] = {
-	add_fields: ["status", "sales_order", "trace_type", "qty"],
+	add_fields: ["status", "sales_order", "trace_type", "qty", "on_hold"],
 	has_indicator_for_draft: true,
 	get_indicator(doc) {
+		if (doc.on_hold) return [__("On Hold"), "red", "on_hold,=,1"];
 		const status = doc.status === "Available" && doc.sales_order ? "Reserved" : doc.status;
 		const colours = { Available: "green", Reserved: "yellow", Allocated: "blue", Shipped: "gray", Returned: "purple", Consumed: "darkgrey", Issued: "orange" };
 		const filter = {

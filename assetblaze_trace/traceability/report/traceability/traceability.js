@@ -36,7 +36,7 @@ frappe.query_reports["Traceability"] = {
 		if (column.fieldname === "display_status" && data) {
 			const status = data.status === "Available" && data.sales_order ? "Reserved" : data.status;
 			const colour = (assetblaze_trace.colours || {})[status] || "gray";
-			return `<span class="indicator-pill ${colour}">${value}</span>`;
+			return `<span class="indicator-pill ${colour}">${value}</span>${assetblaze_trace.hold_badge(data)}`;
 		}
 		return value;
 	},

@@ -101,6 +101,7 @@ def build_query(filters: frappe._dict):
 		record.sales_invoice,
 		record.manufactured_on,
 		record.shipped_on,
+		record.on_hold,
 	)
 	status = filters.get("status")
 	# Reserved and Available are told apart as on the list: an Available unit with an order is Reserved.
