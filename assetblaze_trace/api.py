@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from assetblaze_trace.rules.lifecycle import STATUS_COLOURS, display_status
+from assetblaze_trace.rules.lifecycle import IN_STOCK, STATUS_COLOURS, display_status
 from assetblaze_trace.rules.picking import parse_serial_list
 from assetblaze_trace.services.settings import get_settings
 
@@ -264,7 +264,12 @@ def hold_recall(
 	require_role("Stock Manager", "System Manager")
 	frappe.has_permission("Serial Record", "write", throw=True)
 	nodes = trace.trace(identifier, direction, item_code or None)
-	units = [n["identifier"] for n in nodes if n["kind"] == "Serial Record"]
+	# only what can be held travels on (holds.hold checks each again, under lock)
+	units = [
+		n["identifier"]
+		for n in nodes
+		if n["kind"] == "Serial Record" and n.get("status") in IN_STOCK and not n.get("on_hold")
+	]
 	detail = _("Recall of {0}: {1}").format(identifier, (reason or "").strip())
 	return holds.hold(units, reason, detail)
 
@@ -278,7 +283,7 @@ def release_recall(identifier: str, direction: str = "forward", item_code: str |
 	require_role("Stock Manager", "System Manager")
 	frappe.has_permission("Serial Record", "write", throw=True)
 	nodes = trace.trace(identifier, direction, item_code or None)
-	units = [n["identifier"] for n in nodes if n["kind"] == "Serial Record"]
+	units = [n["identifier"] for n in nodes if n["kind"] == "Serial Record" and n.get("on_hold")]
 	return holds.release(units, _("Recall of {0} released").format(identifier))
 
 

@@ -5,7 +5,10 @@ made each unit (``Serial Record.stock_entry``, which lot portions keep when they
 
 - **Backward** from a unit: its making entry → that entry's consumption rows (our units and lot portions,
   ERPNext batches and serial numbers, untraced items) → for each of our units (and each ERPNext batch made
-  by a Manufacture entry) its own making entry → ... One recursive query, whatever the depth.
+  by a Manufacture entry) its own making entry → ... One recursive query over entries finds every entry
+  below, one more reads their consumption rows. A run that made several of the components is expanded once,
+  under the first of them; the others say ``same_run_as`` that one (listing the run's parts under each
+  would repeat them, level after level: 50 × 50 × 50 rows for three levels of 50-unit runs).
 - **Forward** from a component: the entries that consumed it → the units those entries made → the entries
   that consumed *those* → ... The recursion walks entries, not units, so a sub-assembly entry that consumed
   fifty reached units is visited once (walking units would visit it fifty times per level). Its units hang
@@ -24,7 +27,7 @@ import frappe
 from frappe import _
 
 from assetblaze_trace.exceptions import TraceabilityError
-from assetblaze_trace.rules.lifecycle import IN_STOCK, SHIPPED, display_status
+from assetblaze_trace.rules.lifecycle import AVAILABLE, IN_STOCK, SHIPPED, display_status
 from assetblaze_trace.services.db import as_json, json_names
 
 BACKWARD, FORWARD = "backward", "forward"
@@ -146,43 +149,60 @@ def _backward(origin: Origin) -> list[dict]:
 		entries = []
 	if not entries:
 		return []
-	rows = frappe.db.sql(
-		f"""WITH RECURSIVE walk (consumed, kind, serial_no, item_code, qty, level, parent, entry, made_by, row_id)
-		AS (
-			-- columns straight from the table (a CAST would take the connection's collation, and comparing
-			-- it with the table's fails on sites where the two differ); only ``parent`` is cast, for its length
-			SELECT c.consumed, c.consumed_kind, c.serial_no, c.item_code, c.qty, 1,
-				CAST(%(origin)s AS CHAR(140)), c.reference_name, {_MADE_BY}, c.name
-			FROM {json_names()} JOIN `tabTrace Consumption` c
-				ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
-			UNION ALL
-			SELECT c.consumed, c.consumed_kind, c.serial_no, c.item_code, c.qty, w.level + 1, w.consumed,
-				c.reference_name, {_MADE_BY}, c.name
-			FROM walk w JOIN `tabTrace Consumption` c
-				ON c.reference_doctype = 'Stock Entry' AND c.reference_name = w.made_by
-			WHERE w.made_by IS NOT NULL AND w.level < {MAX_LEVELS}
+	# every entry below, once (the recursion walks entries: a run that made fifty of the components is
+	# visited once, not fifty times per level)
+	reached = frappe.db.sql(
+		f"""WITH RECURSIVE reached (entry, level) AS (
+			SELECT j.name, 0 FROM {json_names()}
+			UNION
+			SELECT STRAIGHT_JOIN {_MADE_BY}, w.level + 1
+			FROM reached w JOIN `tabTrace Consumption` c
+				ON c.reference_doctype = 'Stock Entry' AND c.reference_name = w.entry
+			WHERE w.level < {MAX_LEVELS}
 		)
-		SELECT w.consumed AS identifier, w.kind, w.serial_no, w.item_code, w.qty, w.level, w.parent,
-			w.entry AS consumed_by, w.row_id
-		FROM walk w ORDER BY w.level, w.kind, w.consumed""",
-		{"origin": origin.identifier, "names": as_json(entries)},
-		as_dict=True,
+		SELECT DISTINCT entry FROM reached WHERE entry IS NOT NULL""",
+		{"names": as_json(entries)},
+		pluck=True,
 	)
-	nodes = []
-	for r in rows:
-		nodes.append(
-			{
-				"identifier": r.identifier,
+	rows_of: dict[str, list] = defaultdict(list)
+	for r in frappe.db.sql(
+		f"""SELECT STRAIGHT_JOIN c.reference_name AS entry, c.consumed, c.consumed_kind AS kind, c.serial_no,
+			c.item_code, c.qty,
+			c.name AS row_id, {_MADE_BY} AS made_by
+		FROM {json_names()} JOIN `tabTrace Consumption` c
+			ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
+		ORDER BY c.consumed_kind, c.consumed""",
+		{"names": as_json(reached)},
+		as_dict=True,
+	):
+		rows_of[r.entry].append(r)
+	nodes: list[dict] = []
+	shown_under: dict[str, str] = {}  # entry -> the node its components hang from
+	queue = [(entry, origin.identifier, 1) for entry in entries]
+	for entry, _parent, _level in queue:
+		shown_under.setdefault(entry, origin.identifier)
+	while queue:
+		entry, parent, level = queue.pop(0)
+		for r in rows_of.get(entry, []):
+			node = {
+				"identifier": r.consumed,
 				"kind": r.kind,
 				"item_code": r.item_code,
 				"qty": r.qty,
-				"level": r.level,
-				"parent": r.parent,
+				"level": level,
+				"parent": parent,
 				"serial_no": r.serial_no if r.kind == "Serial Record" else None,
-				"consumed_by": r.consumed_by,
+				"consumed_by": entry,
 				"key": r.row_id,
 			}
-		)
+			nodes.append(node)
+			if r.made_by and level < MAX_LEVELS:
+				if r.made_by in shown_under:
+					# made in the same run as a component already shown: its parts are listed there
+					node["same_run_as"] = shown_under[r.made_by]
+				else:
+					shown_under[r.made_by] = r.consumed
+					queue.append((r.made_by, r.consumed, level + 1))
 	_add_unit_details(nodes, ("Serial Record",))
 	_add_suppliers(nodes)
 	return nodes
@@ -222,15 +242,71 @@ def _add_suppliers(nodes: list[dict]) -> None:
 # -------------------------------------------------------------------------------------------- forward
 
 
+_SEP = "\x1f"  # unit separator: never in a name or a status
+_UNIT_FIELDS = (
+	"name",
+	"serial_no",
+	"item_code",
+	"qty",
+	"status",
+	"sales_order",
+	"warehouse",
+	"customer",
+	"delivery_note",
+	"sales_invoice",
+	"on_hold",
+	"stock_entry",
+	"company",
+)
+
+
+def _units_made_by(entries: dict[str, int]) -> list[dict]:
+	"""Every unit the entries made, as nodes (``parent`` still to set; ``via`` holds the entry). A recall
+	can reach 100,000 units: each row travels as ONE string (the driver's per-column decoding, not the
+	database, is most of the cost of reading many rows), split and made a node here in one pass."""
+	packed = ", ".join(f"IFNULL(r.`{f}`, '')" for f in _UNIT_FIELDS)
+	nodes = []
+	append = nodes.append
+	for (row,) in frappe.db.sql(
+		f"""SELECT STRAIGHT_JOIN CONCAT_WS(CHAR(31), {packed})
+		FROM {json_names()} JOIN `tabSerial Record` r ON r.stock_entry = j.name""",
+		{"names": as_json(list(entries))},
+	):
+		name, serial_no, item, qty, status, so, wh, customer, dn, si, held, entry, company = row.split(_SEP)
+		append(
+			{
+				"identifier": name,
+				"kind": "Serial Record",
+				"item_code": item,
+				"qty": float(qty),
+				"level": entries[entry],
+				"parent": None,
+				"serial_no": serial_no,
+				"status": status,
+				"display_status": "Reserved" if (so and status == AVAILABLE) else status,
+				"warehouse": wh or None,
+				"on_hold": 1 if held == "1" else 0,
+				"customer": customer or None,
+				"delivery_note": dn or None,
+				"sales_invoice": si or None,
+				"made_by": entry,
+				"company": company or None,
+			}
+		)
+	return nodes
+
+
 def _forward(origin: Origin) -> list[dict]:
+	# STRAIGHT_JOIN keeps the order written: from what is reached to its units to their consumption, each
+	# by an index, so the work grows with what the recall reaches, never with the tables
 	entries = dict(
 		frappe.db.sql(
 			f"""WITH RECURSIVE reached (entry, level) AS (
-				SELECT DISTINCT c.reference_name, 1
+				SELECT STRAIGHT_JOIN DISTINCT c.reference_name, 1
 				FROM {json_names()} JOIN `tabTrace Consumption` c
 					ON c.consumed = j.name AND c.consumed_kind = %(kind)s AND c.reference_doctype = 'Stock Entry'
 				UNION
-				SELECT c.reference_name, w.level + 1
+				SELECT STRAIGHT_JOIN c.reference_name, w.level + 1
 				FROM reached w
 				JOIN `tabSerial Record` r ON r.stock_entry = w.entry
 				JOIN `tabTrace Consumption` c ON c.consumed = r.name AND c.consumed_kind = 'Serial Record'
@@ -243,32 +319,41 @@ def _forward(origin: Origin) -> list[dict]:
 	)
 	if not entries:
 		return []
-	units = frappe.db.sql(
-		f"""SELECT r.name, r.serial_no, r.trace_type, r.item_code, r.qty, r.status, r.sales_order, r.warehouse,
-			r.customer, r.delivery_note, r.sales_invoice, r.on_hold, r.stock_entry, r.company
-		FROM {json_names()} JOIN `tabSerial Record` r ON r.stock_entry = j.name
-		ORDER BY r.stock_entry, r.name""",
-		{"names": as_json(list(entries))},
-		as_dict=True,
-	)
-	# each entry's units hang from the first (by name) reached component it consumed
-	reached = {u.name for u in units} | set(origin.names)
-	via: dict[str, str] = {}
-	for entry, consumed in frappe.db.sql(
-		f"""SELECT c.reference_name, c.consumed FROM {json_names()} JOIN `tabTrace Consumption` c
-			ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
-		WHERE c.consumed_kind IN ('Serial Record', %(kind)s)""",
-		{"kind": origin.kind, "names": as_json(list(entries))},
-	):
-		if consumed in reached and (entry not in via or consumed < via[entry]):
-			via[entry] = consumed
+	nodes = _units_made_by(entries)
+	via = _hung_from(entries, nodes, origin)
 	seeds = set(origin.names)
-	nodes = []
-	for u in units:
-		parent = via.get(u.stock_entry)
-		parent = origin.identifier if (parent is None or parent in seeds) else parent
-		nodes.append(_unit_node(u, level=entries[u.stock_entry], parent=parent, made_by=u.stock_entry))
+	for entry, first in via.items():
+		if first in seeds:
+			via[entry] = origin.identifier
+	for n in nodes:
+		n["parent"] = via.get(n["made_by"]) or origin.identifier
 	return nodes
+
+
+def _hung_from(entries: dict, units: list[dict], origin: Origin) -> dict[str, str]:
+	"""Each entry's units hang from the first (by name) reached component it consumed."""
+	reached = {u["identifier"] for u in units} | set(origin.names)
+	kinds = {"kind": origin.kind, "names": as_json(list(entries))}
+	via = dict(
+		frappe.db.sql(
+			f"""SELECT STRAIGHT_JOIN c.reference_name, MIN(c.consumed) FROM {json_names()}
+			JOIN `tabTrace Consumption` c ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
+			WHERE c.consumed_kind IN ('Serial Record', %(kind)s) GROUP BY c.reference_name""",
+			kinds,
+		)
+	)
+	unsure = [e for e, first in via.items() if first not in reached]  # it consumed unreached units too
+	if unsure:
+		via = {e: v for e, v in via.items() if e not in unsure}
+		for entry, consumed in frappe.db.sql(
+			f"""SELECT STRAIGHT_JOIN c.reference_name, c.consumed FROM {json_names()}
+			JOIN `tabTrace Consumption` c ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
+			WHERE c.consumed_kind IN ('Serial Record', %(kind)s)""",
+			{"kind": origin.kind, "names": as_json(unsure)},
+		):
+			if consumed in reached and (entry not in via or consumed < via[entry]):
+				via[entry] = consumed
+	return via
 
 
 def _unit_node(u, *, level: int, parent: str, made_by: str | None = None) -> dict:
@@ -313,7 +398,7 @@ def _add_unit_details(nodes: list[dict], kinds) -> None:
 		if u:
 			unit = _unit_node(u, level=n["level"], parent=n["parent"], made_by=u.stock_entry)
 			unit["qty"] = n["qty"]
-			for key in ("consumed_by", "key"):
+			for key in ("consumed_by", "key", "same_run_as"):
 				unit[key] = n.get(key)
 			n.update(unit)
 
@@ -329,16 +414,19 @@ def _tree_order(nodes: list[dict], root: str) -> list[dict]:
 		children[n["parent"]].append(n)
 	ordered, seen = [], set()
 	stack = [(n, 1) for n in reversed(children.get(root, []))]
+	pop, push = stack.pop, stack.extend
 	while stack:
-		n, depth = stack.pop()
-		key = n.get("key") or (n["kind"], n["identifier"], n["parent"])
+		n, depth = pop()
+		key = n.pop("key", None) or n["identifier"]
 		if key in seen:
 			continue
 		seen.add(key)
 		n["indent"] = depth
 		ordered.append(n)
 		if n["kind"] in ("Serial Record", "Batch") and n["identifier"] != root:
-			stack.extend((c, depth + 1) for c in reversed(children.get(n["identifier"], [])))
+			below = children.get(n["identifier"])
+			if below:
+				push((c, depth + 1) for c in reversed(below))
 	return ordered
 
 
@@ -347,19 +435,22 @@ def _visible(nodes: list[dict]) -> list[dict]:
 	as their item when they may not read those; customers, documents and suppliers only when readable."""
 	can = {dt: bool(frappe.has_permission(dt, "read")) for dt in _LINKED_DOCTYPES}
 	allowed_companies = _user_permitted("Company")
-	out = []
-	for n in nodes:
-		n.pop("key", None)
-		if n["kind"] == "Serial Record" and allowed_companies is not None:
-			if n.get("company") and n["company"] not in allowed_companies:
-				continue
-		if n["kind"] in ("Batch", "Serial No") and not can[n["kind"]]:
-			n.update(kind="Item", identifier=n["item_code"], supplier=None, purchase_receipt=None)
-		for fieldname, doctype in _LINK_FIELDS.items():
-			if n.get(fieldname) and not can[doctype]:
-				n[fieldname] = None
-		out.append(n)
-	return out
+	hidden_fields = [f for f, dt in _LINK_FIELDS.items() if not can[dt]]
+	hidden_kinds = {k for k in ("Batch", "Serial No") if not can[k]}
+	if allowed_companies is not None:
+		nodes = [
+			n
+			for n in nodes
+			if n["kind"] != "Serial Record" or not n.get("company") or n["company"] in allowed_companies
+		]
+	if hidden_fields or hidden_kinds:
+		for n in nodes:
+			if n["kind"] in hidden_kinds:
+				n.update(kind="Item", identifier=n["item_code"], supplier=None, purchase_receipt=None)
+			for fieldname in hidden_fields:
+				if n.get(fieldname):
+					n[fieldname] = None
+	return nodes
 
 
 _LINK_FIELDS = {

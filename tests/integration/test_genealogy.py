@@ -402,3 +402,31 @@ def test_the_timeline_says_what_a_consumed_unit_went_into(plant):
 	doc.run_method("onload")
 	into = doc.get_onload().get("consumed_into")
 	assert into == {plant.top_entries[0]: {"units": [plant.tops[0]], "total": 1}}
+
+
+def test_components_made_in_one_run_list_that_runs_parts_once():
+	"""A unit that consumed two sub-assemblies made by one Manufacture entry: the run's parts are listed under
+	the first of them; the second says it was made in the same run (no repeated subtrees)."""
+	rm = buy_batch(4)
+	sub = make_item(item_group=serial_group(uid("RUN")))
+	se = complete(make_work_order(sub, 2, bom=make_bom(sub, [rm.item])).name, 2)
+	subs = sorted(r.name for r in records(stock_entry=se.name))
+	top = make_item(item_group=serial_group(uid("RT")))
+	bom = frappe.get_doc(
+		{
+			"doctype": "BOM",
+			"item": top,
+			"company": company(),
+			"quantity": 1,
+			"items": [{"item_code": sub, "qty": 2, "rate": 10}],
+		}
+	).insert()
+	bom.submit()
+	made = complete(make_work_order(top, 1, bom=bom.name, source=warehouse(FG)).name, 1)
+	unit = records(stock_entry=made.name)[0].name
+	nodes = api.genealogy(unit)
+	assert [(n["identifier"], n["parent"], n.get("same_run_as")) for n in nodes] == [
+		(subs[0], unit, None),
+		(rm.batch, subs[0], None),
+		(subs[1], unit, subs[0]),
+	]
