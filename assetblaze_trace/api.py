@@ -263,7 +263,7 @@ def hold_recall(
 
 	require_role("Stock Manager", "System Manager")
 	frappe.has_permission("Serial Record", "write", throw=True)
-	nodes = trace.trace(identifier, direction, item_code or None)
+	nodes = trace.trace(identifier, direction, item_code or None, ordered=False)
 	# only what can be held travels on (holds.hold checks each again, under lock)
 	units = [
 		n["identifier"]
@@ -282,7 +282,7 @@ def release_recall(identifier: str, direction: str = "forward", item_code: str |
 
 	require_role("Stock Manager", "System Manager")
 	frappe.has_permission("Serial Record", "write", throw=True)
-	nodes = trace.trace(identifier, direction, item_code or None)
+	nodes = trace.trace(identifier, direction, item_code or None, ordered=False)
 	units = [n["identifier"] for n in nodes if n["kind"] == "Serial Record" and n.get("on_hold")]
 	return holds.release(units, _("Recall of {0} released").format(identifier))
 

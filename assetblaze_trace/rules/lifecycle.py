@@ -80,10 +80,12 @@ MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	# A returned unit goes on only by an explicit step: restocked after inspection, or issued (scrap).
 	RESTOCK: ((RETURNED,), AVAILABLE),
 	REGISTERED: ((None,), AVAILABLE),
-	# A hold (a recall, a failed test) leaves the status as it is and stops the unit from going anywhere.
-	HOLD: (IN_STOCK, IN_STOCK),
-	HOLD_RELEASED: (IN_STOCK, IN_STOCK),
 }
+
+# A hold (a recall, a failed test) is not a move: the status stays as it is, the unit stays where it is, and
+# it goes nowhere until it is released. Only units in stock can be held.
+HOLDABLE = IN_STOCK
+HOLD_EVENTS = (HOLD, HOLD_RELEASED)
 
 # What a held unit may not do, by FIFO or by hand, until it is released. Everything else (a draft's
 # allocation released, a returned unit restocked, a cancelled document undone) stays possible: none of
@@ -98,7 +100,7 @@ def held_offenders(event: str, held_by_unit: dict[str, object]) -> list[str]:
 	return [unit for unit, held in held_by_unit.items() if held and int(held)]
 
 
-EVENTS = tuple(MOVES)
+EVENTS = (*MOVES, *HOLD_EVENTS)
 
 
 class MoveNotAllowed(ValueError):

@@ -112,12 +112,15 @@ def resolve(identifier: str, item_code: str | None = None) -> Origin:
 	)
 
 
-def trace(identifier: str, direction: str = BACKWARD, item_code: str | None = None) -> list[dict]:
-	"""The nodes of the trace, parents before their children (each a dict, see PRODUCT.md §7)."""
+def trace(
+	identifier: str, direction: str = BACKWARD, item_code: str | None = None, *, ordered: bool = True
+) -> list[dict]:
+	"""The nodes of the trace, parents before their children (each a dict, see PRODUCT.md §7); ``ordered=False``
+	leaves them in the order read (holding a recall's units needs no tree)."""
 	direction = direction_of(direction)
 	origin = resolve(identifier, item_code)
 	nodes = _backward(origin) if direction == BACKWARD else _forward(origin)
-	return _visible(_tree_order(nodes, origin.identifier))
+	return _visible(_tree_order(nodes, origin.identifier) if ordered else nodes)
 
 
 # ------------------------------------------------------------------------------------------- backward
@@ -156,7 +159,7 @@ def _backward(origin: Origin) -> list[dict]:
 			SELECT j.name, 0 FROM {json_names()}
 			UNION
 			SELECT STRAIGHT_JOIN {_MADE_BY}, w.level + 1
-			FROM reached w JOIN `tabTrace Consumption` c
+			FROM reached w JOIN `tabTrace Consumption` c FORCE INDEX (reference_idx)
 				ON c.reference_doctype = 'Stock Entry' AND c.reference_name = w.entry
 			WHERE w.level < {MAX_LEVELS}
 		)
@@ -169,7 +172,7 @@ def _backward(origin: Origin) -> list[dict]:
 		f"""SELECT STRAIGHT_JOIN c.reference_name AS entry, c.consumed, c.consumed_kind AS kind, c.serial_no,
 			c.item_code, c.qty,
 			c.name AS row_id, {_MADE_BY} AS made_by
-		FROM {json_names()} JOIN `tabTrace Consumption` c
+		FROM {json_names()} JOIN `tabTrace Consumption` c FORCE INDEX (reference_idx)
 			ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
 		ORDER BY c.consumed_kind, c.consumed""",
 		{"names": as_json(reached)},
@@ -264,12 +267,16 @@ def _units_made_by(entries: dict[str, int]) -> list[dict]:
 	"""Every unit the entries made, as nodes (``parent`` still to set; ``via`` holds the entry). A recall
 	can reach 100,000 units: each row travels as ONE string (the driver's per-column decoding, not the
 	database, is most of the cost of reading many rows), split and made a node here in one pass."""
-	packed = ", ".join(f"IFNULL(r.`{f}`, '')" for f in _UNIT_FIELDS)
+	# (a serial's serial_no is its name: sent only when it differs, as for lot portions)
+	packed = ", ".join(
+		"IF(r.serial_no = r.name, '', r.serial_no)" if f == "serial_no" else f"IFNULL(r.`{f}`, '')"
+		for f in _UNIT_FIELDS
+	)
 	nodes = []
 	append = nodes.append
 	for (row,) in frappe.db.sql(
 		f"""SELECT STRAIGHT_JOIN CONCAT_WS(CHAR(31), {packed})
-		FROM {json_names()} JOIN `tabSerial Record` r ON r.stock_entry = j.name""",
+		FROM {json_names()} JOIN `tabSerial Record` r FORCE INDEX (stock_entry_index) ON r.stock_entry = j.name""",
 		{"names": as_json(list(entries))},
 	):
 		name, serial_no, item, qty, status, so, wh, customer, dn, si, held, entry, company = row.split(_SEP)
@@ -281,7 +288,7 @@ def _units_made_by(entries: dict[str, int]) -> list[dict]:
 				"qty": float(qty),
 				"level": entries[entry],
 				"parent": None,
-				"serial_no": serial_no,
+				"serial_no": serial_no or name,
 				"status": status,
 				"display_status": "Reserved" if (so and status == AVAILABLE) else status,
 				"warehouse": wh or None,
@@ -297,19 +304,22 @@ def _units_made_by(entries: dict[str, int]) -> list[dict]:
 
 
 def _forward(origin: Origin) -> list[dict]:
-	# STRAIGHT_JOIN keeps the order written: from what is reached to its units to their consumption, each
-	# by an index, so the work grows with what the recall reaches, never with the tables
+	# STRAIGHT_JOIN keeps the order written and FORCE INDEX the index: from what is reached to its units to
+	# their consumption, each by an index, so the work grows with what the recall reaches, never with the
+	# tables (left to itself the optimizer scanned Trace Consumption in the recursive step, and on a site
+	# whose statistics lagged a bulk load it scanned it per reached row)
 	entries = dict(
 		frappe.db.sql(
 			f"""WITH RECURSIVE reached (entry, level) AS (
 				SELECT STRAIGHT_JOIN DISTINCT c.reference_name, 1
-				FROM {json_names()} JOIN `tabTrace Consumption` c
+				FROM {json_names()} JOIN `tabTrace Consumption` c FORCE INDEX (consumed_entry_idx)
 					ON c.consumed = j.name AND c.consumed_kind = %(kind)s AND c.reference_doctype = 'Stock Entry'
 				UNION
 				SELECT STRAIGHT_JOIN c.reference_name, w.level + 1
 				FROM reached w
-				JOIN `tabSerial Record` r ON r.stock_entry = w.entry
-				JOIN `tabTrace Consumption` c ON c.consumed = r.name AND c.consumed_kind = 'Serial Record'
+				JOIN `tabSerial Record` r FORCE INDEX (entry_status_idx)
+					ON r.stock_entry = w.entry AND r.status = 'Consumed'
+				JOIN `tabTrace Consumption` c FORCE INDEX (consumed_entry_idx) ON c.consumed = r.name AND c.consumed_kind = 'Serial Record'
 					AND c.reference_doctype = 'Stock Entry'
 				WHERE w.level < {MAX_LEVELS}
 			)
@@ -337,7 +347,7 @@ def _hung_from(entries: dict, units: list[dict], origin: Origin) -> dict[str, st
 	via = dict(
 		frappe.db.sql(
 			f"""SELECT STRAIGHT_JOIN c.reference_name, MIN(c.consumed) FROM {json_names()}
-			JOIN `tabTrace Consumption` c ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
+			JOIN `tabTrace Consumption` c FORCE INDEX (entry_consumed_idx) ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
 			WHERE c.consumed_kind IN ('Serial Record', %(kind)s) GROUP BY c.reference_name""",
 			kinds,
 		)
@@ -347,7 +357,7 @@ def _hung_from(entries: dict, units: list[dict], origin: Origin) -> dict[str, st
 		via = {e: v for e, v in via.items() if e not in unsure}
 		for entry, consumed in frappe.db.sql(
 			f"""SELECT STRAIGHT_JOIN c.reference_name, c.consumed FROM {json_names()}
-			JOIN `tabTrace Consumption` c ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
+			JOIN `tabTrace Consumption` c FORCE INDEX (entry_consumed_idx) ON c.reference_doctype = 'Stock Entry' AND c.reference_name = j.name
 			WHERE c.consumed_kind IN ('Serial Record', %(kind)s)""",
 			{"kind": origin.kind, "names": as_json(unsure)},
 		):

@@ -14,7 +14,6 @@ from frappe.utils import now
 from assetblaze_trace.exceptions import TraceabilityError
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.services.db import as_json, json_names
-from assetblaze_trace.services.lifecycle import Reference, log_events
 
 
 def hold(names, reason: str, detail: str | None = None) -> int:
@@ -38,35 +37,60 @@ def release(names, detail: str | None = None) -> int:
 
 
 def _set(names, held: bool, reason: str | None, event: str, detail: str | None) -> int:
+	"""Two statements whatever the number: the UPDATE (which locks the rows it changes) and the INSERT of
+	their events, read back from the rows the UPDATE stamped (status kept: from and to are the same)."""
 	names = list(dict.fromkeys(names or []))
 	if not names:
 		return 0
-	statuses = "', '".join(rules.IN_STOCK)
-	rows = frappe.db.sql(
-		f"""SELECT r.name, r.status FROM {json_names()} JOIN `tabSerial Record` r ON r.name = j.name
-		WHERE r.status IN ('{statuses}') AND r.on_hold = %(was)s FOR UPDATE""",
-		{"names": as_json(names), "was": 0 if held else 1},
-		as_dict=True,
-	)
-	if not rows:
-		return 0
-	changing = [r.name for r in rows]
-	timestamp = now()
+	statuses = "', '".join(rules.HOLDABLE)
+	timestamp, user = now(), frappe.session.user
 	frappe.db.sql(
 		f"""UPDATE `tabSerial Record` r JOIN {json_names()} ON r.name = j.name
-		SET r.on_hold = %(held)s, r.hold_reason = %(reason)s, r.held_on = %(on)s, r.modified = %(on)s,
-			r.modified_by = %(user)s""",
+		SET r.on_hold = %(held)s, r.hold_reason = %(reason)s, r.held_on = %(held_on)s, r.modified = %(on)s,
+			r.modified_by = %(user)s
+		WHERE r.status IN ('{statuses}') AND r.on_hold = %(was)s""",
 		{
-			"names": as_json(changing),
+			"names": as_json(names),
 			"held": 1 if held else 0,
+			"was": 0 if held else 1,
 			"reason": reason,
-			"on": timestamp if held else None,
-			"user": frappe.session.user,
+			"held_on": timestamp if held else None,
+			"on": timestamp,
+			"user": user,
 		},
 	)
-	by_status: dict[str, list[str]] = {}
-	for r in rows:
-		by_status.setdefault(r.status, []).append(r.name)
-	for status, group in by_status.items():
-		log_events(group, event, status, status, Reference(None, None, detail), timestamp=timestamp)
-	return len(changing)
+	shared = {
+		"parenttype": "Serial Record",
+		"parentfield": "events",
+		"timestamp": timestamp,
+		"event": event,
+		"reference_doctype": None,
+		"reference_name": None,
+		"user": user,
+		"detail": detail,
+		"creation": timestamp,
+		"modified": timestamp,
+		"owner": user,
+		"modified_by": user,
+		"docstatus": 0,
+	}
+	keys = {f"c{i}": v for i, v in enumerate(shared.values())}
+	frappe.db.sql(
+		f"""INSERT INTO `tabSerial Record Event` (name, parent, idx, from_status, to_status,
+			{", ".join(f"`{c}`" for c in shared)})
+		SELECT CONCAT(%(base)s, LOWER(HEX(j.n))), r.name,
+			(SELECT IFNULL(MAX(e.idx), 0) + 1 FROM `tabSerial Record Event` e WHERE e.parent = r.name),
+			r.status, r.status, {", ".join(f"%({k})s" for k in keys)}
+		FROM JSON_TABLE(%(names)s, '$[*]' COLUMNS(n FOR ORDINALITY, name VARCHAR(140) PATH '$')) j
+		JOIN `tabSerial Record` r ON r.name = j.name
+		WHERE r.modified = %(on)s AND r.modified_by = %(user)s AND r.on_hold = %(held)s""",
+		{
+			"base": frappe.generate_hash(length=12),
+			"names": as_json(names),
+			"on": timestamp,
+			"user": user,
+			"held": 1 if held else 0,
+			**keys,
+		},
+	)
+	return int(frappe.db.sql("SELECT ROW_COUNT()")[0][0])

@@ -108,6 +108,11 @@ def complete_one_by_one(item, qty, bom, source=None) -> tuple[list[str], list[st
 
 @pytest.fixture
 def plant():
+	return build_plant()
+
+
+def build_plant() -> frappe._dict:
+	"""The plant of the module docstring (also used by the browser tests)."""
 	rm = buy_batch(20)
 	loose = make_item(is_sales_item=0)
 	from tests.integration.factories import receive

@@ -93,7 +93,7 @@ def test_reserved_is_only_a_display_of_available_with_an_order():
 	assert lc.display_status(lc.AVAILABLE, None) == "Available"
 	assert lc.display_status(lc.ALLOCATED, "SO-1") == "Allocated"
 	assert "Reserved" not in lc.STATUSES
-	assert set(lc.STATUS_COLOURS) == {*lc.STATUSES, "Reserved"}
+	assert set(lc.STATUS_COLOURS) == {*lc.STATUSES, "Reserved", "On Hold"}  # On Hold: a badge
 
 
 def test_rules_package_imports_nothing_from_frappe():
@@ -111,3 +111,16 @@ def test_rules_package_imports_nothing_from_frappe():
 			elif isinstance(node, ast.ImportFrom):
 				names = [node.module or ""]
 			assert not any(n.split(".")[0] in ("frappe", "erpnext") for n in names), path.name
+
+
+def test_a_hold_is_not_a_move_and_applies_only_to_units_in_stock():
+	assert lc.HOLDABLE == lc.IN_STOCK
+	assert not set(lc.HOLD_EVENTS) & set(lc.MOVES)  # the status stays: nothing in the move table
+	assert set(lc.HOLD_EVENTS) <= set(lc.EVENTS)  # but they are events on the timeline
+
+
+@pytest.mark.parametrize("event", sorted(lc.EVENTS))
+def test_a_held_unit_may_not_go_anywhere_but_may_be_undone_or_released(event):
+	offenders = lc.held_offenders(event, {"SN-1": 1, "SN-2": 0, "SN-3": None})
+	sends_it_somewhere = event in (lc.ALLOCATE, lc.SHIP, lc.TRANSFER, lc.ISSUE, lc.CONSUME, lc.RESERVED)
+	assert offenders == (["SN-1"] if sends_it_somewhere else [])

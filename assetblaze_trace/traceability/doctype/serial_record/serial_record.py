@@ -85,6 +85,8 @@ def on_doctype_update():
 	frappe.db.add_index("Serial Record", ["status", "item_code", "warehouse", "qty"], "stock_idx")
 	frappe.db.add_index("Serial Record", ["manufactured_on"], "made_idx")  # newest first, unfiltered
 	frappe.db.add_index("Serial Record", ["on_hold", "status"], "hold_idx")  # the few held units
+	# genealogy's forward walk: which units an entry made were consumed, from the index alone
+	frappe.db.add_index("Serial Record", ["stock_entry", "status"], "entry_status_idx")
 	for column in (
 		"work_order",
 		"stock_entry",

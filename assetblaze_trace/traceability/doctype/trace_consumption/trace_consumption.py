@@ -36,5 +36,17 @@ def on_doctype_update():
 	"""Backward walks start from the consuming entry; forward walks from the component."""
 	frappe.db.add_index("Trace Consumption", ["reference_doctype", "reference_name"], "reference_idx")
 	frappe.db.add_index("Trace Consumption", ["consumed", "consumed_kind"], "consumed_idx")
+	# covering indexes for genealogy's walks: where a component went (forward) and what an entry used,
+	# each read from the index alone
+	frappe.db.add_index(
+		"Trace Consumption",
+		["consumed", "consumed_kind", "reference_doctype", "reference_name"],
+		"consumed_entry_idx",
+	)
+	frappe.db.add_index(
+		"Trace Consumption",
+		["reference_doctype", "reference_name", "consumed_kind", "consumed"],
+		"entry_consumed_idx",
+	)
 	frappe.db.add_index("Trace Consumption", ["serial_no"])
 	frappe.db.add_index("Trace Consumption", ["work_order"])

@@ -13,7 +13,7 @@ frappe.query_reports["Recall"] = {
 			fieldname: "direction",
 			label: __("Direction"),
 			fieldtype: "Select",
-			options: ["Forward", "Backward"].map((value) => ({ value, label: __(value) })),
+			options: "Forward\nBackward",
 			default: "Forward",
 		},
 		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
@@ -58,7 +58,7 @@ frappe.query_reports["Recall"] = {
 							frappe
 								.xcall("assetblaze_trace.api.hold_recall", { ...args(), reason })
 								.then((n) => {
-									frappe.show_alert({ message: __("{0} units put on hold", [n]), indicator: "red" });
+									frappe.show_alert({ message: __("{0} unit(s) put on hold", [n]), indicator: "red" });
 									report.refresh();
 								}),
 						__("Hold every in-stock unit this recall found"),
@@ -73,7 +73,7 @@ frappe.query_reports["Recall"] = {
 					if (!need_identifier()) return;
 					frappe.confirm(__("Release every held unit this recall found?"), () =>
 						frappe.xcall("assetblaze_trace.api.release_recall", args()).then((n) => {
-							frappe.show_alert({ message: __("{0} units released", [n]), indicator: "green" });
+							frappe.show_alert({ message: __("{0} unit(s) released from hold", [n]), indicator: "green" });
 							report.refresh();
 						})
 					);

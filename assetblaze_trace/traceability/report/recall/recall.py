@@ -27,6 +27,7 @@ def execute(filters=None):
 		"identifier": identifier,
 		"kind": origin.kind,
 		"item_code": origin.item_code,
+		"qty": None,
 		"indent": 0,
 		"parent": None,
 		"node": identifier,
