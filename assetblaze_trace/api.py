@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import frappe
 from frappe import _
 from frappe.utils import cint
@@ -305,3 +307,62 @@ def release_units(units: str | list) -> int:
 	require_role("Stock Manager", "System Manager")
 	frappe.has_permission("Serial Record", "write", throw=True)
 	return holds.release(frappe.parse_json(units) if isinstance(units, str) else units)
+
+
+# ------------------------------------------------------------------------------------------ scanning
+
+
+@frappe.whitelist()
+def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
+	"""ERPNext's *Scan Barcode* (``erpnext.stock.utils.scan_barcode``, overridden in hooks.py): our serials and
+	lot numbers answer with their item and where the unit is; everything else (item barcodes, ERPNext's own
+	serial and batch numbers) is ERPNext's answer, unchanged.
+
+	The unit's warehouse travels as ``trace_warehouse``, not ``warehouse``: ERPNext 16's scanner reads a
+	``warehouse`` key as a scanned *location*."""
+	from erpnext.stock import utils as erpnext_stock_utils
+
+	unit = scanned_unit(search_value)
+	if unit:
+		return unit
+	if ctx is not None and "ctx" in inspect.signature(erpnext_stock_utils.scan_barcode).parameters:
+		return erpnext_stock_utils.scan_barcode(search_value, ctx)  # ERPNext 16
+	return erpnext_stock_utils.scan_barcode(search_value)
+
+
+def scanned_unit(search_value: str) -> dict | None:
+	from assetblaze_trace.services.settings import is_enabled
+
+	value = (search_value or "").strip()
+	if not value or not is_enabled() or not frappe.has_permission("Serial Record", "read"):
+		return None
+	rows = frappe.db.sql(
+		"""SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason
+		FROM `tabSerial Record` WHERE name = %(v)s
+		UNION SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason
+		FROM `tabSerial Record` WHERE serial_no = %(v)s AND trace_type = 'Batch'
+		LIMIT 50""",
+		{"v": value},
+		as_dict=True,
+	)
+	if not rows:
+		return None
+	unit = rows[0]
+	lot = unit.trace_type == "Batch"
+	if lot:  # a lot label: the portions in stock, the first one's place
+		in_stock = [r for r in rows if r.status in IN_STOCK and r.item_code == unit.item_code]
+		unit = (in_stock or rows)[0]
+	return {
+		"item_code": unit.item_code,
+		"uom": frappe.get_cached_value("Item", unit.item_code, "stock_uom"),
+		"trace_serial": None if lot else unit.name,
+		"trace_lot": unit.serial_no if lot else None,
+		"trace_warehouse": unit.warehouse,
+		"default_warehouse": unit.warehouse,  # ERPNext 16 picks the row of this warehouse
+		"trace_status": unit.status,
+		"trace_display_status": display_status(unit.status, unit.sales_order),
+		"on_hold": cint(unit.on_hold),
+		"hold_reason": unit.hold_reason,
+		"has_serial_no": 0,
+		"has_batch_no": 0,
+	}

@@ -60,6 +60,9 @@ doc_events = {
 	},
 }
 
+# ERPNext's Scan Barcode also finds our serials and lots (and answers everything else as ERPNext does)
+override_whitelisted_methods = {"erpnext.stock.utils.scan_barcode": "assetblaze_trace.api.scan_barcode"}
+
 app_include_js = ["/assets/assetblaze_trace/js/assetblaze_trace.js"]
 
 doctype_js = {
@@ -75,6 +78,7 @@ jinja = {
 	"methods": [
 		"assetblaze_trace.utils.labels.trace_barcode",
 		"assetblaze_trace.utils.labels.trace_qr",
+		"assetblaze_trace.utils.labels.trace_zpl",
 		"assetblaze_trace.utils.printing.serials_of_row",
 	],
 }

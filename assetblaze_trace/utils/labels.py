@@ -29,3 +29,11 @@ def trace_qr(value: str, scale: int = 6) -> str:
 	return "data:image/png;base64," + pyqrcode.create(str(value), error="M").png_as_base64_str(
 		scale=scale, quiet_zone=2
 	)
+
+
+def trace_zpl(value) -> str:
+	"""Text for a ZPL field written after ``^FH`` (the label formats do): ``_``, ``^`` and ``~`` would end the
+	field or start a command, so they go as ``_`` + hex. Newlines become spaces."""
+	text = "" if value is None else str(value)
+	text = text.replace("_", "_5F").replace("^", "_5E").replace("~", "_7E")
+	return " ".join(text.splitlines())

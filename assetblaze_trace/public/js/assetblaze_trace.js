@@ -250,3 +250,83 @@ assetblaze_trace.render_genealogy = function (frm, fieldname) {
 		);
 	});
 };
+
+// ERPNext's Scan Barcode field, for our serials and lots: the scan lands the unit in the right row's Traced
+// Serials (adding or incrementing the row), or is refused with an alert and changes nothing. Everything else
+// scanned (item barcodes, ERPNext's serial and batch numbers) goes through ERPNext's own scanner, unchanged.
+assetblaze_trace.SCAN_DOCTYPES = ["Delivery Note", "Sales Invoice", "Stock Entry"];
+
+assetblaze_trace.install_scanner = function () {
+	const Scanner = window.erpnext && erpnext.utils && erpnext.utils.BarcodeScanner;
+	if (!Scanner || Scanner.prototype.__assetblaze_trace) return;
+	const original = Scanner.prototype.update_table;
+	Scanner.prototype.update_table = function (data) {
+		if (!data || !(data.trace_serial || data.trace_lot) || !assetblaze_trace.SCAN_DOCTYPES.includes(this.frm.doctype)) {
+			return original.call(this, data);
+		}
+		return assetblaze_trace.scan_unit(this, data);
+	};
+	Scanner.prototype.__assetblaze_trace = true;
+};
+
+assetblaze_trace.scan_unit = function (scanner, data) {
+	const frm = scanner.frm;
+	const table = scanner.items_table_name;
+	const wh_field = frm.doctype === "Stock Entry" ? "s_warehouse" : "warehouse";
+	const qty_field = scanner.qty_field || "qty";
+	const unit = data.trace_serial || data.trace_lot;
+	const listed_of = (row) => (row.trace_serials || "").split("\n").map((s) => s.trim()).filter(Boolean);
+	const rows = frm.doc[table] || [];
+	const refuse = (message) => {
+		scanner.show_alert(message, "red");
+		scanner.clean_up();
+		scanner.play_fail_sound();
+		return Promise.reject();
+	};
+	// a unit that cannot go is refused here, before anything changes
+	const can_leave = frm.doctype === "Stock Entry" ? ["Available", "Returned"] : ["Available"];
+	if (data.on_hold) return refuse(__("{0} is on hold ({1}): it cannot be added.", [unit, data.hold_reason || ""]));
+	if (!can_leave.includes(data.trace_status)) {
+		return refuse(__("{0} is {1}: only units in stock can be added.", [unit, __(data.trace_display_status || data.trace_status)]));
+	}
+	const holder = rows.find((r) => listed_of(r).includes(unit));
+	if (holder) return refuse(__("{0} is already listed on row {1}.", [unit, holder.idx]));
+	const doc_wh = frm.doc.set_warehouse || frm.doc.from_warehouse;
+	if (doc_wh && doc_wh !== data.trace_warehouse) {
+		return refuse(__("{0} is in warehouse {1}, not {2}.", [unit, data.trace_warehouse, doc_wh]));
+	}
+	// the item's row in the unit's warehouse, else an empty row (a new document has one), else a new row
+	let row =
+		rows.find((r) => r.item_code === data.item_code && (!r[wh_field] || r[wh_field] === data.trace_warehouse)) ||
+		rows.find((r) => !r.item_code);
+	const is_new = !row || !row.item_code;
+	if (!row) {
+		if (scanner.dont_allow_new_row) return refuse(__("No row of item {0} to scan into.", [data.item_code]));
+		row = frappe.model.add_child(frm.doc, frm.fields_dict[table].grid.doctype, table);
+		frm.script_manager.trigger(`${table}_add`, row.doctype, row.name);
+	}
+	const serial = !!data.trace_serial;
+	frappe.flags.trigger_from_barcode_scanner = true;
+	return frappe
+		.run_serially([
+			() =>
+				is_new
+					? frappe.model.set_value(row.doctype, row.name, { item_code: data.item_code, [qty_field]: 1 })
+					: serial
+					? frappe.model.set_value(row.doctype, row.name, qty_field, flt(row[qty_field]) + 1)
+					: null,
+			() => (row[wh_field] !== data.trace_warehouse ? frappe.model.set_value(row.doctype, row.name, wh_field, data.trace_warehouse) : null),
+			() => frappe.model.set_value(row.doctype, row.name, "trace_serials", [...listed_of(row), unit].join("\n")),
+			() => {
+				frappe.flags.trigger_from_barcode_scanner = false;
+				scanner.clean_up();
+				scanner.play_success_sound();
+				frm.refresh_field(table);
+				scanner.show_alert(__("Row #{0}: {1} added", [row.idx, unit]), "green");
+			},
+		])
+		.then(() => row);
+};
+
+assetblaze_trace.install_scanner(); // ERPNext's bundle loads before this app's
+$(document).on("app_ready", () => assetblaze_trace.install_scanner());
