@@ -25,6 +25,11 @@ doc_events = {
 		"before_cancel": "assetblaze_trace.overrides.stock_entry.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.stock_entry.on_cancel",
 	},
+	"Pick List": {
+		"on_update": "assetblaze_trace.overrides.pick_list.on_update",
+		"on_cancel": "assetblaze_trace.overrides.pick_list.on_cancel",
+		"on_trash": "assetblaze_trace.overrides.pick_list.on_trash",
+	},
 	"Delivery Note": {
 		"validate": "assetblaze_trace.overrides.delivery_note.validate",
 		"on_submit": "assetblaze_trace.overrides.delivery_note.on_submit",

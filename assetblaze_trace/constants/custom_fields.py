@@ -112,6 +112,7 @@ CUSTOM_FIELDS = {
 		"Stock Entry Detail",
 		"Stock Reconciliation Item",
 		"Subcontracting Receipt Supplied Item",
+		"Pick List Item",
 	): [
 		{
 			# A section of its own: ERPNext's serial/batch section around batch_no only shows when

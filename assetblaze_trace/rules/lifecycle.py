@@ -48,6 +48,7 @@ TRANSFER = "Transferred"
 TAKEN_BACK = "Taken Back"
 SHIPMENT_AMENDED = "Shipment Amended"
 SHIPMENT_CANCELLED = "Shipment Cancelled"
+HANDED_OVER = "Handed To Shipment"
 SPLIT = "Split"
 ISSUE = "Issued"
 ISSUE_CANCELLED = "Issue Cancelled"
@@ -73,6 +74,8 @@ MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	# picked by nobody) until its amendment takes them over or they are released.
 	SHIPMENT_CANCELLED: ((SHIPPED,), ALLOCATED),
 	SHIPMENT_AMENDED: ((ALLOCATED,), ALLOCATED),
+	# a Pick List's units go to the Delivery Note made from it
+	HANDED_OVER: ((ALLOCATED,), ALLOCATED),
 	ISSUE: ((AVAILABLE, RETURNED), ISSUED),
 	ISSUE_CANCELLED: ((ISSUED,), (AVAILABLE, RETURNED)),
 	CONSUME: ((AVAILABLE,), CONSUMED),
@@ -90,7 +93,7 @@ HOLD_EVENTS = (HOLD, HOLD_RELEASED)
 # What a held unit may not do, by FIFO or by hand, until it is released. Everything else (a draft's
 # allocation released, a returned unit restocked, a cancelled document undone) stays possible: none of
 # it sends the unit anywhere.
-BLOCKED_WHILE_HELD = frozenset({ALLOCATE, SHIP, TRANSFER, ISSUE, CONSUME, RESERVED})
+BLOCKED_WHILE_HELD = frozenset({ALLOCATE, HANDED_OVER, SHIP, TRANSFER, ISSUE, CONSUME, RESERVED})
 
 
 def held_offenders(event: str, held_by_unit: dict[str, object]) -> list[str]:

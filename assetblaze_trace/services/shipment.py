@@ -1,5 +1,6 @@
 """Shipments (Delivery Note, Sales Invoice with Update Stock): allocate on save, release, ship,
-returns, and what cancelling does. Every status change goes through the lifecycle service."""
+returns, and what cancelling does. A Pick List (purpose Delivery) allocates its units the same way; the
+Delivery Note made from it takes them over. Every status change goes through the lifecycle service."""
 
 from __future__ import annotations
 
@@ -17,13 +18,24 @@ from assetblaze_trace.services.db import chunks, placeholders
 from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, split, take_portions
 
 EPSILON = 1e-9
-CLEARED_SHIPMENT = {"delivery_note": None, "sales_invoice": None, "shipment_row": None, "allocated_on": None}
+CLEARED_SHIPMENT = {
+	"delivery_note": None,
+	"sales_invoice": None,
+	"pick_list": None,
+	"shipment_row": None,
+	"allocated_on": None,
+}
 
 
 @dataclass(frozen=True)
 class Kind:
 	link_field: str  # the Serial Record field naming the shipment
 	so_field: str  # the row field naming the Sales Order
+	held_only: str = ""  # further condition on the units it holds
+
+
+# a Pick List holds its units until a Delivery Note made from it takes them over
+PICK_LIST = Kind("pick_list", "sales_order", "AND delivery_note IS NULL AND sales_invoice IS NULL")
 
 
 def kind_of(doc) -> Kind | None:
@@ -31,12 +43,18 @@ def kind_of(doc) -> Kind | None:
 		return Kind("delivery_note", "against_sales_order")
 	if doc.doctype == "Sales Invoice" and cint(doc.get("update_stock")):
 		return Kind("sales_invoice", "sales_order")
+	if doc.doctype == "Pick List" and doc.get("purpose") == "Delivery":
+		return PICK_LIST
 	return None
+
+
+def rows_of(doc) -> list:
+	return doc.get("locations" if doc.doctype == "Pick List" else "items") or []
 
 
 def traced_rows(doc) -> list[tuple[object, ItemTraceConfig]]:
 	out = []
-	for row in doc.get("items") or []:
+	for row in rows_of(doc):
 		if not row.item_code:
 			continue
 		config = resolve_item(row.item_code)
@@ -67,9 +85,11 @@ def allocate(doc) -> None:
 	reference = Reference(doc.doctype, doc.name)
 	if doc.get("amended_from"):
 		_take_over_cancelled(doc, kind, rows, reference)
+	if doc.doctype == "Delivery Note":
+		_take_over_picked(doc, rows, reference)
 	held = frappe.db.sql(
 		f"SELECT name, qty, serial_no, shipment_row, sales_order, manufactured_on, item_code, warehouse "
-		f"FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated' "
+		f"FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated' {kind.held_only} "
 		"ORDER BY allocated_on, manufactured_on, name FOR UPDATE",
 		doc.name,
 		as_dict=True,
@@ -128,6 +148,28 @@ def _take_over_cancelled(doc, kind: Kind, rows, reference: Reference) -> None:
 		)
 
 
+def _take_over_picked(doc, rows, reference: Reference) -> None:
+	"""A Delivery Note made from a Pick List ships exactly what was picked: each row takes over the units the
+	pick list row it came from holds (one statement per row)."""
+	for row, _config in rows:
+		if not row.get("pick_list_item"):
+			continue
+		picked = frappe.db.sql(
+			f"SELECT name, status, on_hold, hold_reason FROM `tabSerial Record` WHERE shipment_row = %s "
+			f"AND status = 'Allocated' AND pick_list IS NOT NULL {PICK_LIST.held_only} FOR UPDATE",
+			row.pick_list_item,
+			as_dict=True,
+		)
+		if picked:
+			move(
+				[p.name for p in picked],
+				rules.HANDED_OVER,
+				Reference(doc.doctype, doc.name, _("from Pick List {0}").format(row.get("against_pick_list"))),
+				set_values={"delivery_note": doc.name, "shipment_row": row.name, "allocated_on": now()},
+				current={p.name: p for p in picked},
+			)
+
+
 def _copied_list(doc, row, typed: list[str], held) -> bool:
 	"""A row duplicated in the form carries its original's list: every unit it names is held by one other row
 	of this document. Such a row starts without units (it is picked FIFO). (A document copied whole starts
@@ -135,7 +177,7 @@ def _copied_list(doc, row, typed: list[str], held) -> bool:
 	refused as before.)"""
 	if not typed or held:
 		return False
-	siblings = {r.name for r in doc.get("items") or [] if r.name != row.name}
+	siblings = {r.name for r in rows_of(doc) if r.name != row.name}
 	holders = frappe.db.sql(
 		f"SELECT shipment_row, COUNT(*) FROM `tabSerial Record` WHERE name IN ({placeholders(typed)}) "
 		"AND status = 'Allocated' GROUP BY shipment_row",
@@ -368,7 +410,8 @@ def release_all(doc, detail: str | None = None) -> int:
 	if not kind:
 		return 0
 	held = frappe.db.sql(
-		f"SELECT name FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated'",
+		f"SELECT name FROM `tabSerial Record` WHERE `{kind.link_field}` = %s AND status = 'Allocated' "
+		f"{kind.held_only}",
 		doc.name,
 		pluck=True,
 	)

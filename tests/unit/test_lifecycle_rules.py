@@ -122,5 +122,13 @@ def test_a_hold_is_not_a_move_and_applies_only_to_units_in_stock():
 @pytest.mark.parametrize("event", sorted(lc.EVENTS))
 def test_a_held_unit_may_not_go_anywhere_but_may_be_undone_or_released(event):
 	offenders = lc.held_offenders(event, {"SN-1": 1, "SN-2": 0, "SN-3": None})
-	sends_it_somewhere = event in (lc.ALLOCATE, lc.SHIP, lc.TRANSFER, lc.ISSUE, lc.CONSUME, lc.RESERVED)
+	sends_it_somewhere = event in (
+		lc.ALLOCATE,
+		lc.HANDED_OVER,
+		lc.SHIP,
+		lc.TRANSFER,
+		lc.ISSUE,
+		lc.CONSUME,
+		lc.RESERVED,
+	)
 	assert offenders == (["SN-1"] if sends_it_somewhere else [])

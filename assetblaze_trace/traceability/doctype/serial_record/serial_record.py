@@ -93,6 +93,7 @@ def on_doctype_update():
 		"sales_order",
 		"delivery_note",
 		"sales_invoice",
+		"pick_list",
 		"shipment_row",
 		"serial_no",
 	):
