@@ -36,7 +36,8 @@ for lo in range(have + 1, args.count + 1, step):
 			(name, serial_no, trace_type, item_code, item_name, qty, status, warehouse, company, work_order,
 			stock_entry, manufactured_on, serial_counter, serial_sequence, sales_order, customer, reserved_on,
 			delivery_note, shipped_on, creation, modified, owner, modified_by, docstatus)
-		SELECT CONCAT('SEED-', LPAD(seq, 7, '0')), CONCAT('SEED-', LPAD(seq, 7, '0')), 'Serial',
+		SELECT CONCAT('SEED-', LPAD(seq, GREATEST(7, LENGTH(seq)), '0')),
+			CONCAT('SEED-', LPAD(seq, GREATEST(7, LENGTH(seq)), '0')), 'Serial',
 			CONCAT('SEED-ITEM-', LPAD(MOD(seq, {args.items}), 2, '0')), NULL, 1,
 			ELT(1 + MOD(seq, 20), 'Shipped','Shipped','Shipped','Shipped','Shipped','Shipped','Shipped','Shipped',
 				'Shipped','Shipped','Shipped','Shipped','Available','Available','Available','Available',
