@@ -53,37 +53,8 @@ def build() -> dict:
 		)
 		return {"batch": marker.name, "items": dict(items)}
 	fg = f.warehouse("Finished Goods")
-	rm = f.make_item(is_sales_item=0, has_batch_no=1)
-	batch = frappe.get_doc({"doctype": "Batch", "batch_id": f"{TAG}-RM", "item": rm}).insert().name
-	supplier = (
-		frappe.get_doc(
-			{
-				"doctype": "Supplier",
-				"supplier_name": f.uid("SUP"),
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
-			}
-		)
-		.insert()
-		.name
-	)
-	pr = frappe.get_doc(
-		{
-			"doctype": "Purchase Receipt",
-			"supplier": supplier,
-			"company": f.company(),
-			"items": [
-				{
-					"item_code": rm,
-					"qty": UNITS_PER_LEVEL,
-					"rate": 1,
-					"warehouse": f.warehouse("Stores"),
-					"use_serial_batch_fields": 1,
-					"batch_no": batch,
-				}
-			],
-		}
-	).insert()
-	pr.submit()
+	bought = f.buy_batch(UNITS_PER_LEVEL, batch_id=f"{TAG}-RM")
+	rm, batch = bought.item, bought.batch
 	loose = f.make_item(is_sales_item=0)
 	items = {level: f.make_item(trace_type="Serial") for level in LEVELS}
 	customers = [f.make_customer() for _ in range(50)]

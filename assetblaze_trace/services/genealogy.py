@@ -117,9 +117,13 @@ def trace(
 ) -> list[dict]:
 	"""The nodes of the trace, parents before their children (each a dict, see PRODUCT.md §7); ``ordered=False``
 	leaves them in the order read (holding a recall's units needs no tree)."""
-	direction = direction_of(direction)
-	origin = resolve(identifier, item_code)
-	nodes = _backward(origin) if direction == BACKWARD else _forward(origin)
+	direction = direction_of(direction)  # a bad direction is named before the identifier is looked up
+	return trace_origin(resolve(identifier, item_code), direction, ordered=ordered)
+
+
+def trace_origin(origin: Origin, direction: str = BACKWARD, *, ordered: bool = True) -> list[dict]:
+	"""``trace`` for an identifier already resolved (the Recall report shows the origin too)."""
+	nodes = _backward(origin) if direction_of(direction) == BACKWARD else _forward(origin)
 	return _visible(_tree_order(nodes, origin.identifier) if ordered else nodes)
 
 

@@ -164,7 +164,9 @@ def _take_over_picked(doc, rows, reference: Reference) -> None:
 			move(
 				[p.name for p in picked],
 				rules.HANDED_OVER,
-				Reference(doc.doctype, doc.name, _("from Pick List {0}").format(row.get("against_pick_list"))),
+				Reference(
+					doc.doctype, doc.name, _("from Pick List {0}").format(row.get("against_pick_list"))
+				),
 				set_values={"delivery_note": doc.name, "shipment_row": row.name, "allocated_on": now()},
 				current={p.name: p for p in picked},
 			)

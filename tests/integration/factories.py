@@ -159,6 +159,49 @@ def complete(work_order: str, qty: float, lot: str | None = None, submit: bool =
 	return se
 
 
+def make_supplier() -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Supplier",
+				"supplier_name": uid("SUP"),
+				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def buy_batch(qty: float, batch_id: str | None = None) -> frappe._dict:
+	"""An ERPNext batch-tracked raw material bought from a supplier on a submitted Purchase Receipt."""
+	item = make_item(is_sales_item=0, has_batch_no=1)
+	batch = (
+		frappe.get_doc({"doctype": "Batch", "batch_id": batch_id or uid("RMB"), "item": item}).insert().name
+	)
+	supplier = make_supplier()
+	pr = frappe.get_doc(
+		{
+			"doctype": "Purchase Receipt",
+			"supplier": supplier,
+			"company": company(),
+			"posting_date": nowdate(),
+			"items": [
+				{
+					"item_code": item,
+					"qty": qty,
+					"rate": 5,
+					"warehouse": warehouse("Stores"),
+					"use_serial_batch_fields": 1,
+					"batch_no": batch,
+				}
+			],
+		}
+	).insert()
+	pr.submit()
+	return frappe._dict(item=item, batch=batch, supplier=supplier, purchase_receipt=pr.name)
+
+
 def make_customer(name: str | None = None) -> str:
 	return (
 		frappe.get_doc(

@@ -28,6 +28,7 @@ from assetblaze_trace.exceptions import (
 from assetblaze_trace.rules import lifecycle as lc
 from assetblaze_trace.services import genealogy
 from tests.integration.factories import (
+	buy_batch,
 	company,
 	complete,
 	make_bom,
@@ -52,43 +53,6 @@ FG, STORES = "Finished Goods", "Stores"
 @pytest.fixture(autouse=True)
 def enabled():
 	settings()
-
-
-def buy_batch(qty: float):
-	"""An ERPNext batch-tracked raw material bought from a supplier on a Purchase Receipt."""
-	item = make_item(is_sales_item=0, has_batch_no=1)
-	batch = frappe.get_doc({"doctype": "Batch", "batch_id": uid("RMB"), "item": item}).insert().name
-	supplier = (
-		frappe.get_doc(
-			{
-				"doctype": "Supplier",
-				"supplier_name": uid("SUP"),
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
-			}
-		)
-		.insert()
-		.name
-	)
-	pr = frappe.get_doc(
-		{
-			"doctype": "Purchase Receipt",
-			"supplier": supplier,
-			"company": company(),
-			"posting_date": nowdate(),
-			"items": [
-				{
-					"item_code": item,
-					"qty": qty,
-					"rate": 5,
-					"warehouse": warehouse(STORES),
-					"use_serial_batch_fields": 1,
-					"batch_no": batch,
-				}
-			],
-		}
-	).insert()
-	pr.submit()
-	return frappe._dict(item=item, batch=batch, supplier=supplier, purchase_receipt=pr.name)
 
 
 def serial_group(prefix):

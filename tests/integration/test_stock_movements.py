@@ -20,6 +20,7 @@ from tests.integration.factories import (
 	make_item,
 	make_item_group,
 	make_return,
+	make_supplier,
 	make_work_order,
 	produce,
 	receive,
@@ -609,17 +610,7 @@ def test_units_sent_to_a_subcontractor_are_consumed_by_the_subcontracting_receip
 			"is_active": 1,
 		}
 	).insert()
-	supplier = (
-		frappe.get_doc(
-			{
-				"doctype": "Supplier",
-				"supplier_name": uid("SUP"),
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
-			}
-		)
-		.insert()
-		.name
-	)
+	supplier = make_supplier()
 	at_supplier = (
 		frappe.get_doc(
 			{

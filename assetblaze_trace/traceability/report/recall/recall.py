@@ -21,8 +21,8 @@ def execute(filters=None):
 	frappe.has_permission("Serial Record", "read", throw=True)
 	direction = genealogy.direction_of(filters.get("direction"))
 	identifier = filters.identifier.strip()
-	nodes = genealogy.trace(identifier, direction, filters.get("item_code") or None)
 	origin = genealogy.resolve(identifier, filters.get("item_code") or None)
+	nodes = genealogy.trace_origin(origin, direction)
 	root = {
 		"identifier": identifier,
 		"kind": origin.kind,
