@@ -32,7 +32,8 @@ def hold(names, reason: str, detail: str | None = None) -> int:
 
 
 def release(names, detail: str | None = None) -> int:
-	"""Release the held units among ``names``. Returns how many were released."""
+	"""Release the held units among ``names``, wherever they are now (cancelling a document may have undone
+	what put a held unit in stock). Returns how many were released."""
 	return _set(names, False, None, rules.HOLD_RELEASED, detail)
 
 
@@ -48,7 +49,7 @@ def _set(names, held: bool, reason: str | None, event: str, detail: str | None) 
 		f"""UPDATE `tabSerial Record` r JOIN {json_names()} ON r.name = j.name
 		SET r.on_hold = %(held)s, r.hold_reason = %(reason)s, r.held_on = %(held_on)s, r.modified = %(on)s,
 			r.modified_by = %(user)s
-		WHERE r.status IN ('{statuses}') AND r.on_hold = %(was)s""",
+		WHERE r.on_hold = %(was)s {f"AND r.status IN ('{statuses}')" if held else ""}""",
 		{
 			"names": as_json(names),
 			"held": 1 if held else 0,

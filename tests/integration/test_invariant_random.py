@@ -397,13 +397,29 @@ class Walk:
 					"Trace Consumption", {"consumed": unit.name}, ["reference_name"], order_by="creation desc"
 				)
 				assert consumer and frappe.db.get_value("Stock Entry", consumer, "docstatus") == 1, unit
-		# a held unit stays where it was held, in stock, until released (or its making is cancelled)
-		for unit, wh in self.held.items():
+		# a held unit stays where it was held, in stock, until released; only cancelling a document (its making,
+		# a return, a transfer) may undo what that document did to it, as ERPNext's stock is undone
+		for unit, wh in list(self.held.items()):
 			now_at = frappe.db.get_value(
 				"Serial Record", unit, ["status", "warehouse", "on_hold"], as_dict=True
 			)
-			if now_at:
-				assert now_at.on_hold and now_at.warehouse == wh and now_at.status in IN_STOCK, (unit, now_at)
+			if not now_at:
+				continue
+			assert now_at.on_hold, (unit, now_at)
+			if now_at.warehouse == wh and now_at.status in IN_STOCK:
+				continue
+			last = frappe.get_all(
+				"Serial Record Event",
+				filters={"parent": unit},
+				fields=["event", "reference_doctype", "reference_name"],
+				order_by="idx desc",
+				limit=1,
+			)[0]
+			undone = last.reference_doctype and frappe.db.get_value(
+				last.reference_doctype, last.reference_name, "docstatus"
+			)
+			assert undone == 2, (unit, now_at, last)
+			self.held[unit] = now_at.warehouse
 		# genealogy: an assembly's components are the parts whose last event is their consumption by the
 		# entry that made it (read from the events, not from the consumption rows the trace reads)
 		for asm in frappe.get_all(
