@@ -150,15 +150,40 @@ def suggest_units(
 
 
 @frappe.whitelist()
-def units_of_stock_entry(stock_entry: str) -> list[str]:
-	"""Units a Manufacture entry made (for the print-labels prompt)."""
+def units_of_stock_entry(stock_entry: str, count_only: int = 0) -> list[str] | int:
+	"""Units a Manufacture entry made (their number only with ``count_only``, for the print-labels prompt)."""
 	frappe.get_doc("Stock Entry", stock_entry).check_permission("read")
+	if cint(count_only):
+		return frappe.db.count("Serial Record", {"stock_entry": stock_entry})
 	return frappe.get_all(
 		"Serial Record",
 		filters={"stock_entry": stock_entry},
 		pluck="name",
 		order_by="serial_sequence asc, name asc",
 	)
+
+
+@frappe.whitelist(methods=["POST"])
+def print_labels(
+	work_order: str | None = None,
+	stock_entry: str | None = None,
+	names: str | list | None = None,
+	filters: str | list | dict | None = None,
+) -> dict:
+	"""Labels of a Work Order, a Stock Entry, listed Serial Records or list filters, as one PDF: the PDF itself
+	(base64) when small, else the id of a background job (``label_job_status``). POST only: a list of names
+	never travels in a URL."""
+	from assetblaze_trace.services import labels
+
+	return labels.start(labels.selection_from(work_order, stock_entry, names, filters))
+
+
+@frappe.whitelist()
+def label_job_status(job: str) -> dict:
+	"""Progress of a label printing job: status (Queued, Running, Done, Failed), done, total, file_url, error."""
+	from assetblaze_trace.services import labels
+
+	return labels.status(job)
 
 
 @frappe.whitelist()

@@ -90,25 +90,76 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 	});
 };
 
-// Print labels for the given Serial Records as one PDF.
-assetblaze_trace.print_labels = function (names, print_format) {
-	if (!names || !names.length) return;
-	const params = new URLSearchParams({
-		doctype: "Serial Record",
-		name: JSON.stringify(names),
-		format: print_format || "Serial Label",
-		no_letterhead: 1,
+// Labels as one PDF. `selection` is {work_order}, {stock_entry}, {names: [...]} or {filters: [...]} (an array
+// means names). Sent by POST: no list of names in a URL. Small selections come back at once and open;
+// large ones run in the background with a progress bar, then offer the file (attached to the Work Order).
+assetblaze_trace.print_labels = function (selection) {
+	if (Array.isArray(selection)) selection = { names: selection };
+	if (!selection || (selection.names && !selection.names.length)) return;
+	const title = __("Print Labels");
+	return frappe
+		.call({ method: "assetblaze_trace.api.print_labels", args: selection, freeze: true, freeze_message: __("Making labels…") })
+		.then((r) => {
+			const answer = r.message || {};
+			if (answer.pdf) return assetblaze_trace.open_pdf(answer.pdf, answer.filename, answer.count);
+			if (answer.job) return assetblaze_trace.follow_label_job(answer.job, answer.count);
+		});
+};
+
+assetblaze_trace.open_pdf = function (base64, filename, count) {
+	const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+	const url = URL.createObjectURL(new Blob([bytes], { type: "application/pdf" }));
+	const opened = window.open(url);
+	if (!opened) {
+		frappe.msgprint({
+			title: __("Labels ready"),
+			indicator: "green",
+			message: `<a class="assetblaze-labels-link" href="${url}" download="${frappe.utils.escape_html(filename)}">${__("Download {0} labels", [count])}</a>`,
+		});
+	}
+};
+
+assetblaze_trace.follow_label_job = function (job, count) {
+	const title = __("Printing {0} labels", [format_number(count, null, 0)]);
+	frappe.show_progress(title, 0, count, __("Queued"));
+	return new Promise((resolve) => {
+		const poll = () =>
+			frappe.xcall("assetblaze_trace.api.label_job_status", { job }).then((state) => {
+				if (state.status === "Failed") {
+					frappe.hide_progress();
+					frappe.msgprint({ title: __("Labels"), indicator: "red", message: state.error || __("The labels could not be made.") });
+					return resolve(state);
+				}
+				const done = state.done || 0;
+				frappe.show_progress(title, done, state.total || count, `${format_number(done, null, 0)} / ${format_number(state.total || count, null, 0)}`);
+				if (state.status !== "Done") return setTimeout(poll, 1000);
+				setTimeout(() => frappe.hide_progress(), 400);
+				const where = state.attached_to_name
+					? __("It is attached to {0} {1}.", [__(state.attached_to_doctype), frappe.utils.get_form_link(state.attached_to_doctype, state.attached_to_name, true)])
+					: "";
+				frappe.msgprint({
+					title: __("Labels ready"),
+					indicator: "green",
+					message: `${__("{0} labels are in one PDF.", [format_number(state.total, null, 0)])} ${where}`,
+					primary_action: {
+						label: __("Open PDF"),
+						client_action: "window.open",
+						args: state.file_url,
+					},
+				});
+				resolve(state);
+			});
+		setTimeout(poll, 500);
 	});
-	window.open(`/api/method/frappe.utils.print_format.download_multi_pdf?${params.toString()}`);
 };
 
 assetblaze_trace.offer_labels = function (stock_entry) {
 	if (!assetblaze_trace.enabled() || !(frappe.boot.assetblaze_trace || {}).prompt_label_print) return;
-	frappe.xcall("assetblaze_trace.api.units_of_stock_entry", { stock_entry }).then((names) => {
-		if (!names.length) return;
+	frappe.xcall("assetblaze_trace.api.units_of_stock_entry", { stock_entry, count_only: 1 }).then((count) => {
+		if (!count) return;
 		frappe.confirm(
-			names.length === 1 ? __("A traced record was made. Print its label now?") : __("{0} traced records were made. Print their labels now?", [names.length]),
-			() => assetblaze_trace.print_labels(names)
+			count === 1 ? __("A traced record was made. Print its label now?") : __("{0} traced records were made. Print their labels now?", [count]),
+			() => assetblaze_trace.print_labels({ stock_entry })
 		);
 	});
 };

@@ -6,16 +6,7 @@ frappe.ui.form.on("Work Order", {
 		if (frm.doc.produced_qty > 0) {
 			frm.add_custom_button(
 				__("Print Labels"),
-				() =>
-					frappe
-						.xcall("frappe.client.get_list", {
-							doctype: "Serial Record",
-							filters: { work_order: frm.doc.name },
-							fields: ["name"],
-							limit_page_length: 0,
-							order_by: "manufactured_on asc, name asc",
-						})
-						.then((rows) => assetblaze_trace.print_labels(rows.map((r) => r.name || r))),
+				() => assetblaze_trace.print_labels({ work_order: frm.doc.name }),
 				__("Traceability")
 			);
 		}

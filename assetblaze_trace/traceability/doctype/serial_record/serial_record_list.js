@@ -21,7 +21,11 @@ frappe.listview_settings["Serial Record"] = {
 				frappe.msgprint(__("Select the serial records to print labels for."));
 				return;
 			}
-			assetblaze_trace.print_labels(names);
+			assetblaze_trace.print_labels({ names });
 		});
+		// every unit the list's filters match, however many (the filters travel, not the names)
+		listview.page.add_menu_item(__("Print Labels of All Matching"), () =>
+			assetblaze_trace.print_labels({ filters: listview.get_filters_for_args() })
+		);
 	},
 };
