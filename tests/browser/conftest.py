@@ -246,6 +246,33 @@ def server():
 	log.close()
 
 
+@pytest.fixture(scope="session")
+def worker(server):
+	"""A Frappe background worker of this bench (``frappe worker --queue long,default,short``), for what the
+	web server enqueues (label printing); killed at the end."""
+	log_path = ARTIFACTS / "browser-worker.log"
+	log = open(log_path, "w")
+	proc = subprocess.Popen(
+		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", "long,default,short"],
+		cwd=os.getcwd(),
+		stdout=log,
+		stderr=subprocess.STDOUT,
+	)
+	time.sleep(2)
+	if proc.poll() is not None:
+		log.close()
+		pytest.fail(f"the background worker stopped at once:\n{log_path.read_text()[-3000:]}", pytrace=False)
+	_say(f"background worker running (pid {proc.pid}, log {log_path})")
+	yield proc
+	proc.terminate()
+	try:
+		proc.wait(timeout=15)
+	except subprocess.TimeoutExpired:
+		proc.kill()
+		proc.wait()
+	log.close()
+
+
 # ------------------------------------------------------------------------------------------- browser
 
 

@@ -74,8 +74,17 @@ def show_section(page, expect, fieldname: str):
 	section = page.locator(f'.form-section[data-fieldname="{section_name}"]:visible')
 	expect(section).to_have_count(1)
 	head = section.locator(".section-head")
-	if "collapsed" in (head.get_attribute("class") or ""):
+	# a click can land while the form is still refreshing, which draws the section shut again: look, click
+	# only when shut, give it a moment, look again (a few times; never a blind toggle)
+	for _attempt in range(5):
+		if "collapsed" not in (head.get_attribute("class") or ""):
+			break
 		head.click()
+		try:
+			expect(head).not_to_have_class(re.compile(r"\bcollapsed\b"), timeout=3000)
+			break
+		except AssertionError:
+			continue
 	expect(head).not_to_have_class(re.compile(r"\bcollapsed\b"))
 	expect(section.locator(".section-body")).to_be_visible()
 	return section

@@ -14,11 +14,8 @@ from assetblaze_trace.compat import frappe_major
 from tests.browser.desk_ui import form_tab, page_title, show_section
 from tests.browser.routes import DESK
 from tests.browser.test_desk_views import (
-	DOWNLOAD_MULTI_PDF,
-	capture_window_open,
+	capture_labels,
 	check_labels_pdf,
-	fetch_pdf,
-	labels_query,
 	report_run,
 	unique_fragment,
 	wait_report_idle,
@@ -104,12 +101,9 @@ def test_seed_example_end_to_end(anonymous_desk, expect, trace_data):
 	group.locator("> button").click()
 	item = group.locator(".dropdown-menu .dropdown-item", has_text="Print Labels")
 	expect(item).to_be_visible()
-	request, popup = capture_window_open(desk, item.click)
-	assert request.url.startswith(desk.url(DOWNLOAD_MULTI_PDF)), request.url
-	names = json.loads(labels_query(request.url)["name"])
+	args, pdf, popup = capture_labels(desk, item.click, f"{desk.test_name}-{MAJOR}-labels")
+	assert args.get("work_order") == wo, args
 	popup.close()
-	pdf = fetch_pdf(desk, request.url, f"{desk.test_name}-{MAJOR}-labels")
-	check_labels_pdf(pdf, names, trace_data.item)
-	assert names == trace_data.units
+	check_labels_pdf(pdf, trace_data.units, trace_data.item)
 	shot("6-after-labels")
 	desk.assert_no_errors()

@@ -134,6 +134,9 @@ assetblaze_trace.follow_label_job = function (job, count) {
 				frappe.show_progress(title, done, state.total || count, `${format_number(done, null, 0)} / ${format_number(state.total || count, null, 0)}`);
 				if (state.status !== "Done") return setTimeout(poll, 1000);
 				setTimeout(() => frappe.hide_progress(), 400);
+				if (window.cur_frm && cur_frm.doctype === state.attached_to_doctype && cur_frm.doc.name === state.attached_to_name) {
+					cur_frm.reload_doc(); // the new file shows among the attachments
+				}
 				const where = state.attached_to_name
 					? __("It is attached to {0} {1}.", [__(state.attached_to_doctype), frappe.utils.get_form_link(state.attached_to_doctype, state.attached_to_name, true)])
 					: "";
