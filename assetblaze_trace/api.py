@@ -362,9 +362,11 @@ def scanned_unit(search_value: str) -> dict | None:
 	if not value or not is_enabled() or not frappe.has_permission("Serial Record", "read"):
 		return None
 	rows = frappe.db.sql(
-		"""SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason
+		"""SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason,
+			pick_list
 		FROM `tabSerial Record` WHERE name = %(v)s
-		UNION SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason
+		UNION SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason,
+			pick_list
 		FROM `tabSerial Record` WHERE serial_no = %(v)s AND trace_type = 'Batch'
 		LIMIT 50""",
 		{"v": value},
@@ -388,6 +390,7 @@ def scanned_unit(search_value: str) -> dict | None:
 		"trace_display_status": display_status(unit.status, unit.sales_order),
 		"on_hold": cint(unit.on_hold),
 		"hold_reason": unit.hold_reason,
+		"trace_pick_list": unit.pick_list if unit.status == "Allocated" else None,  # the Pick List holding it
 		"has_serial_no": 0,
 		"has_batch_no": 0,
 	}

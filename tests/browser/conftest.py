@@ -253,7 +253,15 @@ def worker(server):
 	log_path = ARTIFACTS / "browser-worker.log"
 	log = open(log_path, "w")
 	proc = subprocess.Popen(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", "long,default,short"],
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"worker",
+			"--queue",
+			"long,default,short",
+		],
 		cwd=os.getcwd(),
 		stdout=log,
 		stderr=subprocess.STDOUT,

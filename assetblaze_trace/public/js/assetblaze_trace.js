@@ -308,7 +308,7 @@ assetblaze_trace.render_genealogy = function (frm, fieldname) {
 // ERPNext's Scan Barcode field, for our serials and lots: the scan lands the unit in the right row's Traced
 // Serials (adding or incrementing the row), or is refused with an alert and changes nothing. Everything else
 // scanned (item barcodes, ERPNext's serial and batch numbers) goes through ERPNext's own scanner, unchanged.
-assetblaze_trace.SCAN_DOCTYPES = ["Delivery Note", "Sales Invoice", "Stock Entry"];
+assetblaze_trace.SCAN_DOCTYPES = ["Delivery Note", "Sales Invoice", "Stock Entry", "Pick List"];
 
 assetblaze_trace.install_scanner = function () {
 	const Scanner = window.erpnext && erpnext.utils && erpnext.utils.BarcodeScanner;
@@ -335,11 +335,14 @@ assetblaze_trace.scan_unit = function (scanner, data) {
 		scanner.show_alert(message, "red");
 		scanner.clean_up();
 		scanner.play_fail_sound();
-		return Promise.reject();
+		// ERPNext's Pick List calls process_scan() without a catch, so a rejection there is an uncaught error in
+		// the console: the refusal is complete (alert, sound), so its promise simply never settles
+		return frm.doctype === "Pick List" ? new Promise(() => {}) : Promise.reject();
 	};
+	if (data.on_hold) return refuse(__("{0} is on hold ({1}): it cannot be added.", [unit, data.hold_reason || ""]));
+	if (frm.doctype === "Pick List") return assetblaze_trace.scan_pick(scanner, data, rows, listed_of, refuse);
 	// a unit that cannot go is refused here, before anything changes
 	const can_leave = frm.doctype === "Stock Entry" ? ["Available", "Returned"] : ["Available"];
-	if (data.on_hold) return refuse(__("{0} is on hold ({1}): it cannot be added.", [unit, data.hold_reason || ""]));
 	if (!can_leave.includes(data.trace_status)) {
 		return refuse(__("{0} is {1}: only units in stock can be added.", [unit, __(data.trace_display_status || data.trace_status)]));
 	}
@@ -377,6 +380,49 @@ assetblaze_trace.scan_unit = function (scanner, data) {
 				scanner.play_success_sound();
 				frm.refresh_field(table);
 				scanner.show_alert(__("Row #{0}: {1} added", [row.idx, unit]), "green");
+			},
+		])
+		.then(() => row);
+};
+
+// A Pick List row already lists the units suggested FIFO: a scan confirms a unit as picked. The row keeps the
+// picked units first (as many as Picked Qty, which the scan raises by one, as ERPNext's Scan Mode does) and the
+// still-suggested ones after them; a scanned unit that was not suggested takes the place of the last suggestion.
+// Scanning picks by hand, so Pick Manually is set (ERPNext would otherwise rebuild the rows on save).
+assetblaze_trace.scan_pick = function (scanner, data, rows, listed_of, refuse) {
+	const frm = scanner.frm;
+	const unit = data.trace_serial || data.trace_lot;
+	const row = rows.find((r) => r.item_code === data.item_code && r.warehouse === data.trace_warehouse);
+	if (!row) {
+		return refuse(__("This Pick List has no row of item {0} in warehouse {1}.", [data.item_code, data.trace_warehouse]));
+	}
+	const other = rows.find((r) => r !== row && listed_of(r).includes(unit));
+	if (other) return refuse(__("{0} is already listed on row {1}.", [unit, other.idx]));
+	const listed = listed_of(row);
+	// in stock, or one of the units this Pick List holds (its suggestions are Allocated to it)
+	const ours = data.trace_status === "Allocated" && data.trace_pick_list && data.trace_pick_list === frm.doc.name;
+	if (!(data.trace_status === "Available" || ours)) {
+		return refuse(__("{0} is {1}: only units in stock can be picked.", [unit, __(data.trace_display_status || data.trace_status)]));
+	}
+	const need = Math.round(flt(row.stock_qty || row.qty));
+	const picked = Math.min(Math.round(flt(row.picked_qty)), listed.length);
+	const confirmed = listed.slice(0, picked);
+	if (confirmed.includes(unit)) return refuse(__("{0} is already picked on row {1}.", [unit, row.idx]));
+	if (!data.trace_serial) return refuse(__("Lots are picked by quantity: scan a serial, or type the lot in row {0}.", [row.idx]));
+	if (picked >= need) return refuse(__("Row {0}: all {1} units are already picked.", [row.idx, need]));
+	const suggested = listed.slice(picked).filter((u) => u !== unit);
+	const units = [...confirmed, unit, ...suggested].slice(0, Math.max(need, picked + 1));
+	frappe.flags.trigger_from_barcode_scanner = true;
+	return frappe
+		.run_serially([
+			() => (frm.doc.pick_manually ? null : frm.set_value("pick_manually", 1)),
+			() => frappe.model.set_value(row.doctype, row.name, { trace_serials: units.join("\n"), picked_qty: picked + 1 }),
+			() => {
+				frappe.flags.trigger_from_barcode_scanner = false;
+				scanner.clean_up();
+				scanner.play_success_sound();
+				frm.refresh_field("locations");
+				scanner.show_alert(__("Row #{0}: {1} picked ({2} of {3})", [row.idx, unit, picked + 1, need]), "green");
 			},
 		])
 		.then(() => row);
