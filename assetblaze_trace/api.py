@@ -45,9 +45,12 @@ def require_role(*roles: str) -> None:
 
 
 @frappe.whitelist()
-def get_units(filters: dict | str, limit: int = 200) -> dict:
-	"""Units for a document's Serial Numbers view: the newest ``limit`` rows and counts per status."""
+def get_units(filters: dict | str, limit: int = 200, before: list | str | None = None) -> dict:
+	"""Units for a document's Serial Numbers view: the newest ``limit`` rows and counts per status. ``before``
+	= [manufactured_on, name] of the last row shown gives the next older page (keyset: an index range from
+	there, as fast for the thousandth page as for the first; no OFFSET)."""
 	filters = frappe.parse_json(filters) or {}
+	before = frappe.parse_json(before) if isinstance(before, str) else before
 	filters = {k: v for k, v in filters.items() if k in VIEW_FILTERS and v}
 	if not filters:
 		frappe.throw(_("Say which item or document the units belong to."))
@@ -58,14 +61,8 @@ def get_units(filters: dict | str, limit: int = 200) -> dict:
 	frappe.has_permission("Serial Record", "read", throw=True)
 
 	limit = min(max(cint(limit) or 200, 1), 1000)
-	rows = frappe.get_all(
-		"Serial Record",
-		filters=filters,
-		fields=VIEW_FIELDS,
-		order_by="manufactured_on desc, name desc",
-		limit=limit,
-	)
-	counts = status_counts(filters)
+	rows = newest_units(filters, limit, before)
+	counts = kept_counts(filters)
 	for row in rows:
 		row.display_status = display_status(row.status, row.sales_order)
 	return {
@@ -75,6 +72,38 @@ def get_units(filters: dict | str, limit: int = 200) -> dict:
 		"colours": STATUS_COLOURS,
 		"enabled": get_settings().enabled,
 	}
+
+
+def newest_units(filters: dict, limit: int, before: list | None = None) -> list[dict]:
+	"""The newest ``limit`` units matching the equality ``filters``, older than ``before`` (a keyset cursor)."""
+	record = frappe.qb.DocType("Serial Record")
+	query = frappe.qb.from_(record).select(*(record[f] for f in VIEW_FIELDS))
+	for field, value in filters.items():
+		query = query.where(record[field] == value)
+	if before:
+		if not (isinstance(before, list | tuple) and len(before) == 2 and before[1]):
+			frappe.throw(_("Give the last row shown as [manufactured_on, name] to see older units."))
+		made, name = before
+		query = query.where(
+			(record.manufactured_on < made) | ((record.manufactured_on == made) & (record.name < name))
+		)
+	query = query.orderby(record.manufactured_on, order=frappe.qb.desc).orderby(
+		record.name, order=frappe.qb.desc
+	)
+	return query.limit(limit).run(as_dict=True)
+
+
+def kept_counts(filters: dict) -> list[dict]:
+	"""Counts per status for the view: kept by the lifecycle service for an item, a Work Order or a Sales Order
+	(services/counts.py: one index read, however many units), counted live for anything else (a Stock Entry,
+	Delivery Note or Sales Invoice: as many rows as the document has units)."""
+	from assetblaze_trace.services import counts
+
+	if len(filters) == 1:
+		((field, value),) = filters.items()
+		if field in counts.DIMENSIONS:
+			return [frappe._dict(row) for row in counts.of(field, value)]
+	return status_counts(filters)
 
 
 def status_counts(filters: dict) -> list[dict]:
@@ -145,8 +174,24 @@ def suggest_units(
 	return {
 		"suggested": [p.name for p in pool],
 		"held": held,
-		"available": frappe.db.count("Serial Record", conditions),
+		"available": available_units(item_code, warehouse),
 	}
+
+
+def available_units(item_code: str, warehouse: str) -> int:
+	"""Available units of an item in a warehouse, not on hold: counted in the stock index alone (status, item,
+	warehouse) less the few held ones (the hold index) — no read of the records themselves."""
+	total = frappe.db.sql(
+		"SELECT COUNT(*) FROM `tabSerial Record` FORCE INDEX (stock_idx) WHERE status = 'Available' "
+		"AND item_code = %s AND warehouse = %s",
+		(item_code, warehouse),
+	)[0][0]
+	held = frappe.db.sql(
+		"SELECT COUNT(*) FROM `tabSerial Record` FORCE INDEX (hold_idx) WHERE on_hold = 1 AND status = 'Available' "
+		"AND item_code = %s AND warehouse = %s",
+		(item_code, warehouse),
+	)[0][0]
+	return int(total) - int(held)
 
 
 @frappe.whitelist()
@@ -394,3 +439,44 @@ def scanned_unit(search_value: str) -> dict | None:
 		"has_serial_no": 0,
 		"has_batch_no": 0,
 	}
+
+
+@frappe.whitelist()
+@frappe.validate_and_sanitize_search_inputs
+def search_serial_records(doctype, txt, searchfield, start, page_len, filters, **kwargs):
+	"""Frappe's link search for Serial Record (every Link field, the awesome bar's doctype search, the list's
+	ID filter), hooked as a standard query: Frappe's own would test ``LIKE '%txt%'`` on every record. Serials
+	holding ``txt`` come from the suffix index; the exact serial first, then the newest. Rows: name, item,
+	status."""
+	from assetblaze_trace.services import fragments
+	from assetblaze_trace.traceability.report.traceability.traceability import SEARCH_CAP
+
+	frappe.has_permission("Serial Record", "read", throw=True)
+	txt = (txt or "").strip()
+	conditions = (
+		[
+			["Serial Record", k, "=", v] if not isinstance(v, list | tuple) else ["Serial Record", k, *v]
+			for k, v in filters.items()
+		]
+		if isinstance(filters, dict)
+		else list(filters or [])
+	)
+	names = fragments.matching(txt, SEARCH_CAP) if txt else None
+	if txt and names is None:  # too short for the index: serials that begin with it (a range of the name)
+		conditions.append(
+			["Serial Record", "name", "like", txt.replace("%", "\\%").replace("_", "\\_") + "%"]
+		)
+	elif txt:
+		if not names:
+			return []
+		conditions.append(["Serial Record", "name", "in", names])
+	rows = frappe.get_list(
+		"Serial Record",
+		filters=conditions or None,
+		fields=["name", "item_code", "status", "manufactured_on"],
+		order_by="manufactured_on desc, name desc",
+		limit_start=cint(start),
+		limit_page_length=cint(page_len) or 20,
+	)
+	rows.sort(key=lambda r: r.name != txt)  # an exact hit first (stable: the rest stay newest first)
+	return [(r.name, r.item_code, _(r.status)) for r in rows]

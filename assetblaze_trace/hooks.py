@@ -96,3 +96,14 @@ global_search_doctypes = {
 ignore_links_on_delete = ["Serial Record Event"]
 
 export_python_type_annotations = True
+
+# The serial suffix index is written just after each completion by a background job; the scheduler's run
+# (every few minutes) catches up whatever a missed job left queued.
+scheduler_events = {
+	"all": ["assetblaze_trace.services.fragments.index_queue"],
+}
+
+# Link search on Serial Record through the suffix index (Frappe's own scans every record with LIKE '%txt%').
+standard_queries = {
+	"Serial Record": "assetblaze_trace.api.search_serial_records",
+}

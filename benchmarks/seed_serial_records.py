@@ -4,7 +4,9 @@ for the shipment and Desk benchmarks. Idempotent: records already seeded are kep
     cd ~/frappe-bench/sites
     ../env/bin/python /path/to/assetblaze_trace/benchmarks/seed_serial_records.py --site trace.localhost --count 1000000
 
-Use a site of its own (not the test site): a million rows make every test's site bigger.
+Use a site of its own (not the test site): a million rows make every test's site bigger. Afterwards it fills
+what the app keeps as it writes units (the counts per item / Work Order / Sales Order, the serial suffix index),
+as the migration patch does. (benchmarks/bench_scale.py runs this and every benchmark at 1 and 10 million.)
 """
 
 from __future__ import annotations
@@ -66,5 +68,21 @@ for lo in range(have + 1, args.count + 1, step):
 	)
 	frappe.db.commit()
 	print(f"  up to {hi}: {time.perf_counter() - start:.1f} s", flush=True)
+# what the lifecycle service keeps as it writes units: the counts, the serial suffix index
+from assetblaze_trace.services import counts, fragments
+
+if todo > 0 or not frappe.db.sql(f"SELECT 1 FROM `{counts.TABLE}` LIMIT 1"):
+	start = time.perf_counter()
+	counts.rebuild()
+	print(f"counts rebuilt: {time.perf_counter() - start:.1f} s", flush=True)
+	start = time.perf_counter()
+	if not frappe.db.sql(f"SELECT 1 FROM `{fragments.SUFFIXES}` LIMIT 1"):
+		fragments.backfill()  # from scratch: written unindexed, sorted into the key once
+	else:
+		for lo in range(have + 1, args.count + 1, step):  # only what was just seeded
+			hi = min(lo + step - 1, args.count)
+			fragments.write_suffixes({"after": f"SEED-{lo - 1:07d}", "upto": f"SEED-{hi:07d}"})
+			frappe.db.commit()
+	print(f"suffix index written: {time.perf_counter() - start:.1f} s", flush=True)
 frappe.db.sql("ANALYZE TABLE `tabSerial Record`")
 print("total Serial Records:", frappe.db.count("Serial Record"))

@@ -16,7 +16,7 @@ from frappe.utils import now
 
 from assetblaze_trace.exceptions import HeldUnitError, TraceabilityError
 from assetblaze_trace.rules import lifecycle as rules
-from assetblaze_trace.services import search_index
+from assetblaze_trace.services import counts, fragments, search_index
 from assetblaze_trace.services.db import (
 	as_json,
 	chunks,
@@ -107,6 +107,8 @@ def create_units(
 		constants={**shared, "status": rules.AVAILABLE, **meta},
 	)
 	names = [u.name for u in units]
+	counts.counted(({**defaults, **u.values} for u in units), rules.AVAILABLE)
+	fragments.queue(names=names)
 	search_index.index_after_commit(names=[u.name for u in units])
 	log_events(names, made_event, None, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=1)
 	for offset, event in enumerate(extra_events, start=2):
@@ -142,6 +144,8 @@ def create_serial_range(
 		FROM {serial_range.table} s""",
 		{**serial_range.values, **keys},
 	)
+	counts.made_range(values, serial_range.last - serial_range.first + 1, rules.AVAILABLE)
+	fragments.queue(serial_range=serial_range)
 	search_index.index_after_commit(serial_range=serial_range, item_code=values.get("item_code"))
 	log_events(
 		None,
@@ -170,9 +174,10 @@ HOLD_FIELDS = ("on_hold", "hold_reason")
 
 
 def lock_units(names: Sequence[str], fields: Sequence[str] = ("status",)) -> dict[str, dict]:
-	"""SELECT ... FOR UPDATE the given units; returns name -> row (with its hold, always)."""
+	"""SELECT ... FOR UPDATE the given units; returns name -> row (with its hold and what its counts depend on,
+	always)."""
 	found: dict[str, dict] = {}
-	cols = ", ".join(f"`{c}`" for c in dict.fromkeys(("name", *fields, *HOLD_FIELDS)))
+	cols = ", ".join(f"`{c}`" for c in dict.fromkeys(("name", *fields, *HOLD_FIELDS, *counts.FIELDS)))
 	for part in chunks(list(names)):
 		for row in frappe.db.sql(
 			f"SELECT {cols} FROM `tabSerial Record` WHERE name IN ({placeholders(part)}) FOR UPDATE",
@@ -237,6 +242,8 @@ def move(
 		)
 	timestamp = now()
 	values = dict(set_values or {})
+	_complete(current, names)
+	counts.moved(current, names, to_status, values)
 	values.update({"status": to_status, "modified": timestamp, "modified_by": frappe.session.user})
 	if json_rows_supported():
 		keys = {f"v{i}": v for i, v in enumerate(values.values())}
@@ -257,6 +264,18 @@ def move(
 		by_from.setdefault(current[n]["status"], []).append(n)
 	for from_status, group in by_from.items():
 		log_events(group, event, from_status, to_status, reference, timestamp=timestamp)
+
+
+def _complete(current: dict[str, dict], names: list[str]) -> None:
+	"""Rows a caller locked itself may lack what the counts need: read it (the rows are locked already)."""
+	lacking = [n for n in names if any(f not in current[n] for f in counts.FIELDS)]
+	for part in chunks(lacking):
+		for row in frappe.db.sql(
+			f"SELECT name, {', '.join(counts.FIELDS)} FROM `tabSerial Record` WHERE name IN ({placeholders(part)})",
+			part,
+			as_dict=True,
+		):
+			current[row.name] = {**row, **current[row.name]}
 
 
 def refuse_held(units: list[str], event: str, reasons: dict[str, str | None] | None = None) -> None:
@@ -285,6 +304,7 @@ def take_back(names: Sequence[str], reference: Reference) -> None:
 		raise_moved_on(
 			list(refused.offenders), {n: current.get(n, {}).get("status") for n in refused.offenders}
 		)
+	counts.counted((current[n] for n in names), None, -1)
 	for part in chunks(names):
 		frappe.db.sql(f"DELETE FROM `tabSerial Record Event` WHERE parent IN ({placeholders(part)})", part)
 		frappe.db.sql(f"DELETE FROM `tabSerial Record` WHERE name IN ({placeholders(part)})", part)
@@ -437,6 +457,8 @@ def split(name: str, qty_off: float, reference: Reference) -> str:
 	)
 	columns = list(new_row)
 	insert_rows(RECORD, columns, [[new_row[c] for c in columns]])
+	counts.counted([{**row, "qty": 0}], row.status)  # one unit more; the quantity only moves between them
+	fragments.queue(names=[new_name])
 	search_index.index_after_commit(names=[new_name])
 	frappe.db.sql(
 		"UPDATE `tabSerial Record` SET qty = qty - %s, modified = %s WHERE name = %s",

@@ -397,6 +397,9 @@ class Walk:
 					"Trace Consumption", {"consumed": unit.name}, ["reference_name"], order_by="creation desc"
 				)
 				assert consumer and frappe.db.get_value("Stock Entry", consumer, "docstatus") == 1, unit
+		# the counts the Serial Numbers views read are kept by every move: they equal a fresh count of the
+		# units of each item, Work Order and Sales Order the walk touched
+		assert_counts_kept(self.items())
 		# a held unit stays where it was held, in stock, until released; only cancelling a document (its making,
 		# a return, a transfer) may undo what that document did to it, as ERPNext's stock is undone
 		for unit, wh in list(self.held.items()):
@@ -507,3 +510,27 @@ def _forget_refused(walk: Walk) -> None:
 		for d, n in walk.submitted
 		if d == "Work Order Completion" or frappe.db.get_value(d, n, "docstatus") == 1
 	]
+
+
+def assert_counts_kept(items: list[str]) -> None:
+	from assetblaze_trace.services import counts
+
+	def norm(rows):
+		return sorted(
+			(r["status"], int(r["units"]), round(float(r["qty"]), 6), int(r["stamped"])) for r in rows
+		)
+
+	keys = {("item_code", item) for item in items}
+	for field in ("work_order", "sales_order"):
+		keys |= {
+			(field, v)
+			for v in frappe.get_all(
+				"Serial Record",
+				filters={"item_code": ("in", items), field: ("is", "set")},
+				pluck=field,
+				distinct=True,
+			)
+		}
+	for dimension, value in sorted(keys):
+		kept, fresh = norm(counts.of(dimension, value)), norm(counts.fresh(dimension, value))
+		assert kept == fresh, f"kept counts of {dimension} {value} drifted: kept {kept}, counted {fresh}"

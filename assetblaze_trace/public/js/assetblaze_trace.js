@@ -67,8 +67,7 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 					<th>${__("Warehouse")}</th><th>${__("Work Order")}</th><th>${__("Sales Order")}</th>
 					<th>${__("Customer")}</th><th>${__("Delivery Note")}</th>
 				</tr></thead><tbody>`;
-			for (const row of r.rows) {
-				html += `<tr>
+			const row_html = (row) => `<tr>
 					<td>${link("Serial Record", row.name).replace(esc(row.name), esc(row.serial_no))}</td>
 					<td>${esc(row.item_code)}</td>
 					<td>${row.qty}</td>
@@ -79,11 +78,29 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 					<td>${link("Customer", row.customer)}</td>
 					<td>${link("Delivery Note", row.delivery_note)}${link("Sales Invoice", row.sales_invoice)}</td>
 				</tr>`;
-			}
+			html += r.rows.map(row_html).join("");
 			html += "</tbody></table>";
 			if (r.total > r.rows.length) {
-				html += `<div class="text-muted small">${__("Showing the newest {0} of {1}.", [r.rows.length, r.total])}</div>`;
+				html += `<div class="flex justify-between align-center trace-serials-more">
+					<span class="text-muted small trace-serials-shown">${__("Showing the newest {0} of {1}.", [r.rows.length, r.total])}</span>
+					<button class="btn btn-xs btn-default trace-serials-older">${__("Show Older")}</button>
+				</div>`;
 			}
+			// older pages by keyset (the last row shown), never by offset: as fast on the last page as the first
+			let shown = r.rows.length;
+			let last = r.rows[r.rows.length - 1];
+			field.$wrapper.off("click.trace_older").on("click.trace_older", ".trace-serials-older", (e) => {
+				const button = $(e.currentTarget).prop("disabled", true);
+				frappe
+					.xcall("assetblaze_trace.api.get_units", { filters, limit: 200, before: [last.manufactured_on, last.name] })
+					.then((page) => {
+						field.$wrapper.find(".trace-serials-table tbody").append(page.rows.map(row_html).join(""));
+						shown += page.rows.length;
+						if (page.rows.length) last = page.rows[page.rows.length - 1];
+						field.$wrapper.find(".trace-serials-shown").text(__("Showing the newest {0} of {1}.", [shown, r.total]));
+						button.prop("disabled", false).toggle(shown < r.total && page.rows.length > 0);
+					});
+			});
 		}
 		html += "</div>";
 		field.$wrapper.html(html);

@@ -87,18 +87,42 @@ def on_doctype_update():
 	frappe.db.add_index("Serial Record", ["on_hold", "status"], "hold_idx")  # the few held units
 	# genealogy's forward walk: which units an entry made were consumed, from the index alone
 	frappe.db.add_index("Serial Record", ["stock_entry", "status"], "entry_status_idx")
-	for column in (
-		"work_order",
-		"stock_entry",
-		"sales_order",
-		"delivery_note",
-		"sales_invoice",
-		"pick_list",
-		"shipment_row",
-		"serial_no",
-	):
+	for column in ("stock_entry", "delivery_note", "sales_invoice", "pick_list", "shipment_row", "serial_no"):
 		frappe.db.add_index("Serial Record", [column])
+	scale_indexes()
 	binary_serial_no()
+	# the kept counts and the serial suffix index (plain tables, not documents; filled by the v0_4 patch)
+	from assetblaze_trace.services import counts, fragments
+
+	counts.ensure_table()
+	fragments.ensure_tables()
+
+
+# Ten million units: the report's first page newest-first for each filter, and the Work Order / Sales Order
+# views' newest rows, each read as a range of one index in the order shown (no sort of every matching unit).
+# The trailing sales_order tells Available from Reserved inside the index.
+SCALE_INDEXES = {
+	"item_status_made_idx": ("item_code", "status", "manufactured_on", "sales_order"),
+	"status_made_idx": ("status", "manufactured_on", "sales_order"),
+	"customer_made_idx": ("customer", "manufactured_on"),
+	"work_order_made_idx": ("work_order", "manufactured_on"),
+	"sales_order_made_idx": ("sales_order", "manufactured_on"),
+}
+SUPERSEDED_INDEXES = ("work_order_index", "sales_order_index")  # the *_made_idx serve their lookups
+
+
+def scale_indexes() -> None:
+	"""Add what is missing and drop what is superseded in ONE ALTER TABLE: a site with millions of records
+	reads the table once, not once per index (idempotent: nothing to do on a second run)."""
+	existing = {row.Key_name for row in frappe.db.sql("SHOW INDEX FROM `tabSerial Record`", as_dict=True)}
+	changes = [
+		f"ADD INDEX `{name}` ({', '.join(f'`{c}`' for c in columns)})"
+		for name, columns in SCALE_INDEXES.items()
+		if name not in existing
+	]
+	changes += [f"DROP INDEX `{name}`" for name in SUPERSEDED_INDEXES if name in existing]
+	if changes:
+		frappe.db.sql_ddl(f"ALTER TABLE `tabSerial Record` {', '.join(changes)}")
 
 
 def binary_serial_no():
