@@ -113,4 +113,5 @@ measure(f"Traced Stock Check of {args.item}", lambda: api.item_stock_check(args.
 
 print("\nsummary (median seconds):")
 for label, value in results:
-	print(f"  {value:7.3f}  {'OK  ' if value <= 0.3 else 'OVER'}  {re.sub(r'\s+', ' ', label.strip())}")
+	text = re.sub(r"\s+", " ", label.strip())
+	print(f"  {value:7.3f}  {'OK  ' if value <= 0.3 else 'OVER'}  {text}")
