@@ -109,3 +109,27 @@ def _first_pages(path, n: int) -> bytes:
 	out = io.BytesIO()
 	writer.write(out)
 	return out.getvalue()
+
+
+def test_the_work_orders_serial_numbers_view_pages_to_older_units(desk, expect, large_completion):
+	"""The view shows the newest 200 of 1,000 with their counts; Show Older appends the next 200 (keyset)."""
+	from tests.browser.desk_ui import form_tab
+
+	page = desk.page
+	wo = large_completion.work_order
+	desk.goto(f"/app/work-order/{wo}")
+	desk.wait_for_form("Work Order", wo)
+	form_tab(page, "trace_tab").click()  # its Traceability tab
+	view = page.locator('.frappe-control[data-fieldname="trace_serials_html"]:visible .trace-serials')
+	expect(view.locator(".trace-serials-shown")).to_contain_text("Showing the newest 200 of 1000")
+	rows = view.locator(".trace-serials-table tbody tr")
+	expect(rows).to_have_count(200)
+	newest = large_completion.units[::-1]
+	assert rows.first.inner_text().startswith(newest[0])
+	view.locator(".trace-serials-older").click()
+	expect(rows).to_have_count(400)
+	expect(view.locator(".trace-serials-shown")).to_contain_text("Showing the newest 400 of 1000")
+	shown = [t.split("\t")[0].strip() for t in rows.all_inner_texts()]
+	assert shown == newest[:400], (shown[:3], shown[198:202])
+	desk.shot(f"{MAJOR}-older-page")
+	desk.assert_no_errors()
