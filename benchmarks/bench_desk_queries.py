@@ -39,8 +39,16 @@ def measure(label: str, fn, sql: str | None = None, values=None) -> None:
 		explain(sql, values)
 
 
-def explain(sql: str, values=None) -> None:
-	for row in frappe.db.sql("EXPLAIN " + sql, values, as_dict=True):
+def explain(sql, values=None) -> None:
+	"""EXPLAIN a SQL string or a query-builder query (Frappe 16's builder keeps its values apart: walk())."""
+	if not isinstance(sql, str):
+		sql, values = sql.walk() if hasattr(sql, "walk") else (sql.get_sql(), None)
+	try:
+		plan = frappe.db.sql("EXPLAIN " + sql, values or None, as_dict=True)
+	except Exception as error:  # a builder that renders a value it cannot hand over for EXPLAIN
+		print(f"  plan: not available ({error})")
+		return
+	for row in plan:
 		print(f"  plan: table={row.table} type={row.type} key={row.key} rows={row.rows} extra={row.Extra}")
 
 
@@ -77,17 +85,26 @@ for label, filters in cases:
 	rows = report.execute(filters)[1]
 	if filters.get("search") and len(filters) == 1:
 		names = report.matching_names(filters["search"])
-		print(f"  (the fragment is in {len(names):,} serials{' or more' if len(names) >= report.SEARCH_CAP else ''})")
-	sql = report.build_query(frappe._dict(filters)).get_sql()
+		print(
+			f"  (the fragment is in {len(names):,} serials{' or more' if len(names) >= report.SEARCH_CAP else ''})"
+		)
+	sql = report.build_query(frappe._dict(filters))
 	measure(f"report: {label} ({len(rows)} rows)", lambda filters=filters: report.execute(filters), sql)
 	if filters.get("search") and len(filters) == 1 and len(filters["search"]) >= fragment_index.MIN_FRAGMENT:
 		key = filters["search"][: fragment_index.WIDTH] + "%"
 		explain(f"SELECT DISTINCT name FROM `{fragment_index.SUFFIXES}` WHERE suffix LIKE %s LIMIT 5000", key)
 
 # --- the Serial Numbers views: rows + counts, and the next older page by keyset
-for label, filters in (("Item", {"item_code": args.item}), ("Work Order", {"work_order": work_order}), ("Sales Order", {"sales_order": sales_order})):
+for label, filters in (
+	("Item", {"item_code": args.item}),
+	("Work Order", {"work_order": work_order}),
+	("Sales Order", {"sales_order": sales_order}),
+):
 	first = api.get_units(filters)
-	measure(f"{label} Serial Numbers view ({len(first['rows'])} of {first['total']:,})", lambda f=filters: api.get_units(f))
+	measure(
+		f"{label} Serial Numbers view ({len(first['rows'])} of {first['total']:,})",
+		lambda f=filters: api.get_units(f),
+	)
 	last = first["rows"][-1]
 	before = [str(last.manufactured_on), last.name]
 	measure("  its next older page (keyset)", lambda f=filters, b=before: api.get_units(f, before=b))
@@ -96,15 +113,33 @@ for label, filters in (("Item", {"item_code": args.item}), ("Work Order", {"work
 	for k, v in filters.items():
 		query = query.where(record[k] == v)
 	made, name = before
-	query = query.where((record.manufactured_on < made) | ((record.manufactured_on == made) & (record.name < name)))
-	explain(query.orderby(record.manufactured_on, order=frappe.qb.desc).orderby(record.name, order=frappe.qb.desc).limit(200).get_sql())
+	query = query.where(
+		(record.manufactured_on < made) | ((record.manufactured_on == made) & (record.name < name))
+	)
+	explain(
+		query.orderby(record.manufactured_on, order=frappe.qb.desc)
+		.orderby(record.name, order=frappe.qb.desc)
+		.limit(200)
+	)
 
 # --- the link search (awesome bar, Link fields), the shipment dialog's suggestion, the Traced Stock Check
 from frappe.desk.search import search_link
 
-serial = frappe.db.sql("SELECT serial_no FROM `tabSerial Record` WHERE item_code = %s ORDER BY manufactured_on DESC LIMIT 1", args.item)[0][0]
+serial = frappe.db.sql(
+	"SELECT serial_no FROM `tabSerial Record` WHERE item_code = %s ORDER BY manufactured_on DESC LIMIT 1",
+	args.item,
+)[0][0]
 for text in (serial, serial[-7:]):
-	measure(f"link search for Serial Record {text!r}", lambda t=text: search_link("Serial Record", t, page_length=10))
+	measure(
+		f"link search for Serial Record {text!r}",
+		lambda t=text: search_link("Serial Record", t, page_length=10),
+	)
+from frappe.utils.global_search import search as global_search
+
+indexed = frappe.db.sql("SELECT COUNT(*) FROM `__global_search` WHERE doctype = 'Serial Record'")[0][0]
+print(f"  (__global_search holds {indexed:,} Serial Record rows)")
+for text in (serial, serial.rsplit("-", 1)[-1]):
+	measure(f"global search (awesome bar) {text!r}", lambda t=text: global_search(t, limit=20))
 measure(
 	"shipment dialog suggestion (20 units FIFO)",
 	lambda: api.suggest_units("Delivery Note", "new-delivery-note-1", "", args.item, warehouse, 20),

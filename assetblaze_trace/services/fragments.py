@@ -213,17 +213,17 @@ def _build_from_scratch(chunk: int) -> int:
 	)
 	total = 0
 	for after, upto, n in _name_ranges(chunk):
-		frappe.db.sql(
+		frappe.db.sql(  # DISTINCT: a long serial cut at WIDTH can repeat a suffix (one serial is in one chunk)
 			f"""INSERT INTO `{build}` (suffix, name)
-			SELECT LEFT(SUBSTRING(r.serial_no, p.seq), {WIDTH}), r.name
+			SELECT DISTINCT LEFT(SUBSTRING(r.serial_no, p.seq), {WIDTH}), r.name
 			FROM `tabSerial Record` r JOIN seq_1_to_140 p ON p.seq <= CHAR_LENGTH(r.serial_no) - {MIN_FRAGMENT - 1}
 			WHERE r.name > %s AND r.name <= %s AND r.serial_no IS NOT NULL""",
 			(after, upto),
 		)
 		frappe.db.commit()
 		total += n
-	# one sorted build of the key (IGNORE drops a suffix twice in one long serial, cut at WIDTH), then swap
-	frappe.db.sql_ddl(f"ALTER IGNORE TABLE `{build}` ADD PRIMARY KEY (suffix, name)")
+	# one sorted build of the key (in place: InnoDB sorts the rows and loads the index in order), then swap
+	frappe.db.sql_ddl(f"ALTER TABLE `{build}` ADD PRIMARY KEY (suffix, name), ALGORITHM=INPLACE")
 	frappe.db.sql_ddl(f"RENAME TABLE `{SUFFIXES}` TO `{SUFFIXES} Old`, `{build}` TO `{SUFFIXES}`")
 	frappe.db.sql_ddl(f"DROP TABLE `{SUFFIXES} Old`")
 	# what the completions of these minutes queued is indexed as usual

@@ -119,16 +119,23 @@ def build_query(filters: frappe._dict):
 	if filters.get("to_date"):
 		query = query.where(record.manufactured_on < add_days(getdate(filters.to_date), 1))
 	search = (filters.get("search") or "").strip()
+	if status and not search and not any(filters.get(f) for f in (*SELECTIVE, "warehouse")):
+		# a status alone: newest first along (status, manufactured_on), not along the date index checking every
+		# unit's status (a rare status would read most of the table)
+		query = query.force_index("status_made_idx")
 	if search:
-		if any(filters.get(f) for f in SELECTIVE):
+		names = matching_names(search)
+		if len(names) < SEARCH_CAP:  # every holder of the fragment is known: the filters apply to those
+			query = query.where(record.name.isin(names or [""]))
+		elif any(filters.get(f) for f in SELECTIVE):
 			patterns = search_patterns(search)
-			# a selective filter narrows the rows first; the fragment is checked on those few
+			# more holders than the cap: a selective filter narrows the rows first, the fragment is checked on those
 			condition = record.serial_no.like(patterns[0])
 			for pattern in patterns[1:]:
 				condition = condition | record.serial_no.like(pattern)
 			query = query.where(condition)
 		else:
-			query = query.where(record.name.isin(matching_names(search) or [""]))
+			query = query.where(record.name.isin(names))
 	limit = cint(filters.get("limit") or DEFAULT_LIMIT)
 	query = query.orderby(record.manufactured_on, order=frappe.qb.desc).orderby(
 		record.name, order=frappe.qb.desc
