@@ -3,8 +3,7 @@
 A fragment occurs in a serial exactly when it begins one of the serial's suffixes, so ``suffix LIKE 'frag%'``
 on the primary key (suffix, record) is a range read that returns exactly the records holding the fragment —
 however many records the site has (a scan of the serial index took 2 s at 10 million). Suffixes are stored from
-3 characters up, at most ``WIDTH`` characters long (a longer fragment is looked up by its first ``WIDTH``
-characters and checked against the serial).
+3 characters up, whole (a serial's suffixes all differ in length, so the key never repeats).
 
 Writing 12 suffix rows per unit inside a completion would triple its time, so the units are indexed just after:
 the completion adds ONE row to ``tabTrace Suffix Queue`` (the serial range, or the names) in its own
@@ -24,7 +23,7 @@ from assetblaze_trace.services.db import as_json, json_names, json_rows_supporte
 SUFFIXES = "tabTrace Serial Suffix"
 QUEUE = "tabTrace Suffix Queue"
 MIN_FRAGMENT = 3  # shorter fragments are in most serials: the caller scans (it stops at its cap at once)
-WIDTH = 32
+WIDTH = 140  # a serial's whole length (serial_no is VARCHAR(140)): suffixes are never cut, so never repeat
 JOB_ID = "assetblaze_trace_index_fragments"
 BATCH = 20_000  # records per statement when indexing
 
@@ -43,6 +42,15 @@ def ensure_tables() -> None:
 			PRIMARY KEY (suffix, name)
 		) ENGINE=InnoDB"""
 	)
+	width = frappe.db.sql(
+		"""SELECT character_maximum_length FROM information_schema.columns WHERE table_schema = DATABASE()
+		AND table_name = %s AND column_name = 'suffix'""",
+		SUFFIXES,
+	)
+	if width and int(width[0][0]) < WIDTH:  # a table made by an earlier development build cut suffixes at 32
+		frappe.db.sql_ddl(
+			f"ALTER TABLE `{SUFFIXES}` MODIFY suffix VARCHAR({WIDTH}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL"
+		)
 	frappe.db.sql_ddl(
 		f"""CREATE TABLE IF NOT EXISTS `{QUEUE}` (
 			id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -142,7 +150,7 @@ def write_suffixes(spec: dict) -> None:
 		return
 	frappe.db.sql(
 		f"""INSERT IGNORE INTO `{SUFFIXES}` (suffix, name)
-		SELECT LEFT(SUBSTRING(r.serial_no, p.seq), {WIDTH}), r.name
+		SELECT SUBSTRING(r.serial_no, p.seq), r.name
 		FROM {source} JOIN seq_1_to_140 p ON p.seq <= CHAR_LENGTH(r.serial_no) - {MIN_FRAGMENT - 1}
 		WHERE {where} AND r.serial_no IS NOT NULL
 		ORDER BY 1, 2""",
@@ -213,9 +221,9 @@ def _build_from_scratch(chunk: int) -> int:
 	)
 	total = 0
 	for after, upto, n in _name_ranges(chunk):
-		frappe.db.sql(  # DISTINCT: a long serial cut at WIDTH can repeat a suffix (one serial is in one chunk)
+		frappe.db.sql(
 			f"""INSERT INTO `{build}` (suffix, name)
-			SELECT DISTINCT LEFT(SUBSTRING(r.serial_no, p.seq), {WIDTH}), r.name
+			SELECT SUBSTRING(r.serial_no, p.seq), r.name
 			FROM `tabSerial Record` r JOIN seq_1_to_140 p ON p.seq <= CHAR_LENGTH(r.serial_no) - {MIN_FRAGMENT - 1}
 			WHERE r.name > %s AND r.name <= %s AND r.serial_no IS NOT NULL""",
 			(after, upto),

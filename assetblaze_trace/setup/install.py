@@ -36,6 +36,11 @@ def after_install():
 def after_migrate():
 	make_custom_fields()
 	allow_in_global_search()
+	# the plain tables (counts, serial suffixes): created if missing (the v0_4 patch fills them for old records)
+	from assetblaze_trace.services import counts, fragments
+
+	counts.ensure_table()
+	fragments.ensure_tables()
 
 
 SEARCHABLE = "Serial Record"
