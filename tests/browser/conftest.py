@@ -237,9 +237,13 @@ def server():
 		)
 	_say(f"serving {SITE} at {base} (pid {proc.pid}, log {log_path})")
 	yield base
+	_stop(proc, log, 10)
+
+
+def _stop(proc, log, seconds: int) -> None:
 	proc.terminate()
 	try:
-		proc.wait(timeout=10)
+		proc.wait(timeout=seconds)
 	except subprocess.TimeoutExpired:
 		proc.kill()
 		proc.wait()
@@ -272,13 +276,7 @@ def worker(server):
 		pytest.fail(f"the background worker stopped at once:\n{log_path.read_text()[-3000:]}", pytrace=False)
 	_say(f"background worker running (pid {proc.pid}, log {log_path})")
 	yield proc
-	proc.terminate()
-	try:
-		proc.wait(timeout=15)
-	except subprocess.TimeoutExpired:
-		proc.kill()
-		proc.wait()
-	log.close()
+	_stop(proc, log, 15)
 
 
 # ------------------------------------------------------------------------------------------- browser

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 MAJOR = f"v{frappe_major()}"
 
 
-@pytest.fixture(scope="module")
-def order(site_connection):
+def make_order() -> frappe._dict:
+	"""Three traced units in stock and a Sales Order for 2 of them. Committed."""
 	from tests.integration.factories import make_sales_order, produce, serial_item, settings
 
 	settings(enabled=1)
@@ -24,6 +24,16 @@ def order(site_connection):
 	so = make_sales_order(item, 2)
 	frappe.db.commit()
 	return frappe._dict(item=item, units=units, sales_order=so.name)
+
+
+@pytest.fixture(scope="module")
+def order(site_connection):
+	return make_order()
+
+
+@pytest.fixture(scope="module")
+def scan_order(site_connection):
+	return make_order()
 
 
 def wait_new_form(page, doctype):
@@ -95,18 +105,6 @@ def test_a_pick_list_walked_to_its_delivery_note(desk, expect, order):
 	assert shipped == sorted(order.units[:2])
 	assert frappe.db.get_value("Serial Record", order.units[2], "status") == "Available"
 	desk.shot(f"{MAJOR}-3-shipped")
-
-
-@pytest.fixture(scope="module")
-def scan_order(site_connection):
-	from tests.integration.factories import make_sales_order, produce, serial_item, settings
-
-	settings(enabled=1)
-	item = serial_item()
-	units = produce(item, 3)
-	so = make_sales_order(item, 2)
-	frappe.db.commit()
-	return frappe._dict(item=item, units=units, sales_order=so.name)
 
 
 def test_scanning_confirms_the_units_a_pick_list_picks(desk, expect, scan_order):
