@@ -13,6 +13,7 @@ from frappe.utils import cint, flt, now
 from assetblaze_trace.exceptions import AllocationError, NotEnoughUnitsError, ReturnError
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.picking import duplicates, parse_serial_list
+from assetblaze_trace.services import counts
 from assetblaze_trace.services.config import ItemTraceConfig, resolve_item
 from assetblaze_trace.services.db import chunks, placeholders
 from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, split, take_portions
@@ -436,9 +437,8 @@ def ship(doc) -> None:
 		current = {
 			r.name: r
 			for r in frappe.db.sql(
-				f"SELECT name, status, on_hold, hold_reason FROM `tabSerial Record` WHERE `{kind.link_field}` = %s "
-				"AND shipment_row = %s "
-				"AND status = 'Allocated' FOR UPDATE",
+				f"SELECT name, status, on_hold, hold_reason, {', '.join(counts.FIELDS)} FROM `tabSerial Record` "
+				f"WHERE `{kind.link_field}` = %s AND shipment_row = %s AND status = 'Allocated' FOR UPDATE",
 				(doc.name, row.name),
 				as_dict=True,
 			)

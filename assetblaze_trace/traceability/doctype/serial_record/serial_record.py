@@ -74,17 +74,10 @@ class SerialRecord(Document):
 
 def on_doctype_update():
 	"""Indexes for picking, the report and the document views (set-based queries rely on them)."""
-	# FIFO picking (item, status, warehouse, reservation; oldest first) and the report's item + status filter.
-	frappe.db.add_index(
-		"Serial Record",
-		["item_code", "status", "warehouse", "sales_order", "manufactured_on"],
-		"pick_status_idx",
-	)
 	frappe.db.add_index("Serial Record", ["item_code", "manufactured_on"], "item_made_idx")  # Item view
 	# Traced Stock Check: units in stock per item and warehouse, read from the index alone.
 	frappe.db.add_index("Serial Record", ["status", "item_code", "warehouse", "qty"], "stock_idx")
 	frappe.db.add_index("Serial Record", ["manufactured_on"], "made_idx")  # newest first, unfiltered
-	frappe.db.add_index("Serial Record", ["on_hold", "status"], "hold_idx")  # the few held units
 	# genealogy's forward walk: which units an entry made were consumed, from the index alone
 	frappe.db.add_index("Serial Record", ["stock_entry", "status"], "entry_status_idx")
 	for column in ("stock_entry", "delivery_note", "sales_invoice", "pick_list", "shipment_row", "serial_no"):
@@ -100,26 +93,54 @@ def on_doctype_update():
 
 # Ten million units: the report's first page newest-first for each filter, and the Work Order / Sales Order
 # views' newest rows, each read as a range of one index in the order shown (no sort of every matching unit).
-# The trailing sales_order tells Available from Reserved inside the index.
+# The status indexes spell out name after manufactured_on ("manufactured_on DESC, name DESC" is their own order)
+# and carry sales_order and warehouse after it, so Reserved vs Available and a warehouse are told apart inside
+# the index, without reading the records they pass over.
 SCALE_INDEXES = {
-	"item_status_made_idx": ("item_code", "status", "manufactured_on", "sales_order"),
-	"status_made_idx": ("status", "manufactured_on", "sales_order"),
+	"item_status_date_idx": ("item_code", "status", "manufactured_on", "name", "sales_order", "warehouse"),
+	"status_date_idx": ("status", "manufactured_on", "name", "sales_order", "warehouse"),
+	"warehouse_date_idx": ("warehouse", "manufactured_on"),
 	"customer_made_idx": ("customer", "manufactured_on"),
 	"work_order_made_idx": ("work_order", "manufactured_on"),
 	"sales_order_made_idx": ("sales_order", "manufactured_on"),
+	"hold_idx": ("on_hold",),  # the few held units (no status in it: a move does not touch it)
 }
-SUPERSEDED_INDEXES = ("work_order_index", "sales_order_index")  # the *_made_idx serve their lookups
+# the *_made_idx serve the single-column lookups; item_status_made_idx / status_made_idx (an earlier
+# development build, with sales_order before the name) broke the order
+# pick_status_idx: FIFO walks item_status_date_idx (unreserved) and sales_order_made_idx (reserved) instead.
+# Every index holding the status is rewritten when units move: this keeps their number where it was.
+SUPERSEDED_INDEXES = (
+	"work_order_index",
+	"sales_order_index",
+	"item_status_made_idx",
+	"status_made_idx",
+	"pick_status_idx",
+)
+# which index the newest-first reads walk, by the filter that narrows them (the optimizer, seeing a date index
+# that also gives the order, picks it and reads every unit of other items along the way)
+NEWEST_BY = {
+	"work_order": "work_order_made_idx",
+	"sales_order": "sales_order_made_idx",
+	"customer": "customer_made_idx",
+	"item_code": "item_made_idx",
+	"warehouse": "warehouse_date_idx",
+}
 
 
 def scale_indexes() -> None:
 	"""Add what is missing and drop what is superseded in ONE ALTER TABLE: a site with millions of records
 	reads the table once, not once per index (idempotent: nothing to do on a second run)."""
-	existing = {row.Key_name for row in frappe.db.sql("SHOW INDEX FROM `tabSerial Record`", as_dict=True)}
-	changes = [
-		f"ADD INDEX `{name}` ({', '.join(f'`{c}`' for c in columns)})"
-		for name, columns in SCALE_INDEXES.items()
-		if name not in existing
-	]
+	have: dict[str, list[str]] = {}
+	for row in frappe.db.sql("SHOW INDEX FROM `tabSerial Record`", as_dict=True):
+		have.setdefault(row.Key_name, []).append(row.Column_name)
+	changes = []
+	for name, columns in SCALE_INDEXES.items():
+		if tuple(have.get(name, ())) == columns:
+			continue
+		if name in have:  # defined otherwise by an earlier build: rebuilt in the same statement
+			changes.append(f"DROP INDEX `{name}`")
+		changes.append(f"ADD INDEX `{name}` ({', '.join(f'`{c}`' for c in columns)})")
+	existing = set(have)
 	changes += [f"DROP INDEX `{name}`" for name in SUPERSEDED_INDEXES if name in existing]
 	if changes:
 		frappe.db.sql_ddl(f"ALTER TABLE `tabSerial Record` {', '.join(changes)}")

@@ -119,10 +119,8 @@ def build_query(filters: frappe._dict):
 	if filters.get("to_date"):
 		query = query.where(record.manufactured_on < add_days(getdate(filters.to_date), 1))
 	search = (filters.get("search") or "").strip()
-	if status and not search and not any(filters.get(f) for f in (*SELECTIVE, "warehouse")):
-		# a status alone: newest first along (status, manufactured_on), not along the date index checking every
-		# unit's status (a rare status would read most of the table)
-		query = query.force_index("status_made_idx")
+	if not search and (index := newest_index(filters)):
+		query = query.force_index(index)
 	if search:
 		names = matching_names(search)
 		if len(names) < SEARCH_CAP:  # every holder of the fragment is known: the filters apply to those
@@ -143,6 +141,23 @@ def build_query(filters: frappe._dict):
 	if limit > 0:
 		query = query.limit(limit)
 	return query
+
+
+def newest_index(filters: frappe._dict) -> str | None:
+	"""The index whose order is "newest first" among the units the filters keep: the narrowest filter's
+	(a document, a customer), else item + status, the item, the status. None: no such filter (the date index)."""
+	from assetblaze_trace.traceability.doctype.serial_record.serial_record import NEWEST_BY
+
+	for field in ("work_order", "sales_order", "customer"):
+		if filters.get(field):
+			return NEWEST_BY[field]
+	if filters.get("item_code"):
+		return "item_status_date_idx" if filters.get("status") else NEWEST_BY["item_code"]
+	if filters.get("status"):
+		return "status_date_idx"  # with a warehouse too: it is in the index
+	if filters.get("warehouse"):
+		return NEWEST_BY["warehouse"]
+	return None
 
 
 def search_patterns(search: str) -> list[str]:
