@@ -90,13 +90,21 @@ class Delta:
 
 def moved(current: dict[str, dict], names: Iterable[str], to_status: str, set_values: dict) -> None:
 	"""Units ``names`` (their locked rows in ``current``) go to ``to_status`` with ``set_values``."""
-	delta = Delta()
 	new_order = set_values.get("sales_order", KEEP) if set_values else KEEP
+	# units alike (same item, Work Order, order, status) first: a shipment of 5,000 is a handful of groups
+	groups: dict[tuple, list] = defaultdict(lambda: [0, 0.0])
 	for name in names:
 		unit = current[name]
-		delta.add(unit, unit.get("status"), -1)
-		after = unit if new_order is KEEP else {**unit, "sales_order": new_order}
-		delta.add(after, to_status, +1)
+		key = (unit.get("item_code"), unit.get("work_order"), unit.get("sales_order"), unit.get("status"))
+		group = groups[key]
+		group[0] += 1
+		group[1] += flt(unit.get("qty"))
+	delta = Delta()
+	for (item, work_order, order, status), (units, qty) in groups.items():
+		after = order if new_order is KEEP else new_order
+		if status:
+			delta.add_many((item, work_order, order), status, -units, -qty, -units if order else 0)
+		delta.add_many((item, work_order, after), to_status, units, qty, units if after else 0)
 	delta.write()
 
 
