@@ -103,24 +103,26 @@ def build_query(filters: frappe._dict):
 		record.shipped_on,
 		record.on_hold,
 	)
-	status = filters.get("status")
-	# Reserved and Available are told apart as on the list: an Available unit with an order is Reserved.
-	if status == "Reserved":
-		query = query.where((record.status == "Available") & record.sales_order.isnotnull())
-	elif status == "Available":
-		query = query.where((record.status == "Available") & record.sales_order.isnull())
-	elif status:
-		query = query.where(record.status == status)
-	for field in ("item_code", "warehouse", "sales_order", "customer", "work_order"):
-		if filters.get(field):
-			query = query.where(record[field] == filters.get(field))
-	if filters.get("from_date"):
-		query = query.where(record.manufactured_on >= getdate(filters.from_date))
-	if filters.get("to_date"):
-		query = query.where(record.manufactured_on < add_days(getdate(filters.to_date), 1))
+	query = query.where(_conditions(record, filters))
 	search = (filters.get("search") or "").strip()
 	if not search and (index := newest_index(filters)):
-		query = query.force_index(index)
+		if index in COVERING:
+			# the page's names first, from the index alone (it holds every column these filters test), then
+			# those rows: a backward walk of an index does not test conditions inside it, so a one-step query
+			# would read a record for every unit it passes over
+			names = (
+				frappe.qb.from_(record)
+				.select(record.name)
+				.force_index(index)
+				.where(_conditions(record, filters))
+				.orderby(record.manufactured_on, order=frappe.qb.desc)
+				.orderby(record.name, order=frappe.qb.desc)
+				.limit(cint(filters.get("limit") or DEFAULT_LIMIT) or 100_000)
+				.run(pluck=True)
+			)
+			query = query.where(record.name.isin(names or [""]))
+		else:
+			query = query.force_index(index)
 	if search:
 		names = matching_names(search)
 		if len(names) < SEARCH_CAP:  # every holder of the fragment is known: the filters apply to those
@@ -141,6 +143,31 @@ def build_query(filters: frappe._dict):
 	if limit > 0:
 		query = query.limit(limit)
 	return query
+
+
+# the indexes that hold every column the status / item / warehouse / date filters test
+COVERING = ("status_date_idx", "item_status_date_idx")
+
+
+def _conditions(record, filters: frappe._dict):
+	"""The filters as one condition. Reserved and Available are told apart as on the list: an Available unit
+	with an order is Reserved."""
+	condition = record.name.isnotnull()
+	status = filters.get("status")
+	if status == "Reserved":
+		condition &= (record.status == "Available") & record.sales_order.isnotnull()
+	elif status == "Available":
+		condition &= (record.status == "Available") & record.sales_order.isnull()
+	elif status:
+		condition &= record.status == status
+	for field in ("item_code", "warehouse", "sales_order", "customer", "work_order"):
+		if filters.get(field):
+			condition &= record[field] == filters.get(field)
+	if filters.get("from_date"):
+		condition &= record.manufactured_on >= getdate(filters.from_date)
+	if filters.get("to_date"):
+		condition &= record.manufactured_on < add_days(getdate(filters.to_date), 1)
+	return condition
 
 
 def newest_index(filters: frappe._dict) -> str | None:
