@@ -76,11 +76,11 @@ def get_units(filters: dict | str, limit: int = 200, before: list | str | None =
 
 def newest_units(filters: dict, limit: int, before: list | None = None) -> list[dict]:
 	"""The newest ``limit`` units matching the equality ``filters``, older than ``before`` (a keyset cursor)."""
-	from assetblaze_trace.traceability.doctype.serial_record.serial_record import NEWEST_BY
+	from assetblaze_trace.traceability.doctype.serial_record.serial_record import NEWEST_BY, index_if_present
 
 	record = frappe.qb.DocType("Serial Record")
 	query = frappe.qb.from_(record).select(*(record[f] for f in VIEW_FIELDS))
-	if len(filters) == 1 and (index := NEWEST_BY.get(next(iter(filters)))):
+	if len(filters) == 1 and (index := index_if_present(NEWEST_BY.get(next(iter(filters))))):
 		query = query.force_index(index)  # newest first along the filter's own index
 	for field, value in filters.items():
 		query = query.where(record[field] == value)

@@ -127,6 +127,19 @@ NEWEST_BY = {
 }
 
 
+def index_if_present(name: str | None) -> str | None:
+	"""``name`` when the table has that index (a site whose migration has not run yet must still answer, just
+	slower); looked up once per request."""
+	if not name:
+		return None
+	have = getattr(frappe.local, "assetblaze_trace_indexes", None)
+	if have is None:
+		have = frappe.local.assetblaze_trace_indexes = {
+			row[2] for row in frappe.db.sql("SHOW INDEX FROM `tabSerial Record`")
+		}
+	return name if name in have else None
+
+
 def scale_indexes() -> None:
 	"""Add what is missing and drop what is superseded in ONE ALTER TABLE: a site with millions of records
 	reads the table once, not once per index (idempotent: nothing to do on a second run)."""

@@ -173,18 +173,21 @@ def _conditions(record, filters: frappe._dict):
 def newest_index(filters: frappe._dict) -> str | None:
 	"""The index whose order is "newest first" among the units the filters keep: the narrowest filter's
 	(a document, a customer), else item + status, the item, the status. None: no such filter (the date index)."""
-	from assetblaze_trace.traceability.doctype.serial_record.serial_record import NEWEST_BY
+	from assetblaze_trace.traceability.doctype.serial_record.serial_record import NEWEST_BY, index_if_present
 
-	for field in ("work_order", "sales_order", "customer"):
-		if filters.get(field):
-			return NEWEST_BY[field]
-	if filters.get("item_code"):
-		return "item_status_date_idx" if filters.get("status") else NEWEST_BY["item_code"]
-	if filters.get("status"):
-		return "status_date_idx"  # with a warehouse too: it is in the index
-	if filters.get("warehouse"):
-		return NEWEST_BY["warehouse"]
-	return None
+	def pick():
+		for field in ("work_order", "sales_order", "customer"):
+			if filters.get(field):
+				return NEWEST_BY[field]
+		if filters.get("item_code"):
+			return "item_status_date_idx" if filters.get("status") else NEWEST_BY["item_code"]
+		if filters.get("status"):
+			return "status_date_idx"  # with a warehouse too: it is in the index
+		if filters.get("warehouse"):
+			return NEWEST_BY["warehouse"]
+		return None
+
+	return index_if_present(pick())
 
 
 def search_patterns(search: str) -> list[str]:
