@@ -64,11 +64,9 @@ def ensure_tables() -> None:
 # --------------------------------------------------------------------------------------------- writing
 
 
-def queue(
-	names: list[str] | None = None, serial_range=None, after: str | None = None, upto: str | None = None
-):
-	"""Units to index: ``names``, a ``serial_range`` just made, or every record with a name in (after, upto]
-	(the migration's chunks). One row, in the caller's transaction; the job runs after its commit."""
+def queue(names: list[str] | None = None, serial_range=None):
+	"""Units to index: ``names`` or a ``serial_range`` just made. One row, in the caller's transaction; the job
+	runs after its commit."""
 	if not supported():
 		return
 	if serial_range is not None:
@@ -84,8 +82,6 @@ def queue(
 		units = int(serial_range.last) - int(serial_range.first) + 1
 	elif names:
 		spec, units = {"names": list(names)}, len(names)
-	elif upto is not None:
-		spec, units = {"after": after or "", "upto": upto}, 0
 	else:
 		return
 	frappe.db.sql(
@@ -234,10 +230,7 @@ def _build_from_scratch(chunk: int) -> int:
 	frappe.db.sql_ddl(f"ALTER TABLE `{build}` ADD PRIMARY KEY (suffix, name), ALGORITHM=INPLACE")
 	frappe.db.sql_ddl(f"RENAME TABLE `{SUFFIXES}` TO `{SUFFIXES} Old`, `{build}` TO `{SUFFIXES}`")
 	frappe.db.sql_ddl(f"DROP TABLE `{SUFFIXES} Old`")
-	# what the completions of these minutes queued is indexed as usual
-	frappe.db.sql(f"DELETE FROM `{QUEUE}` WHERE spec LIKE '{{\"after\"%%'")
-	frappe.db.commit()
-	index_queue()
+	index_queue()  # what completions queued meanwhile is indexed as usual
 	return total
 
 
@@ -251,13 +244,10 @@ def matching(fragment: str, cap: int) -> list[str] | None:
 		return None
 	found: list[str] = []
 	for variant in dict.fromkeys([fragment, fragment.upper()]):
-		key = variant[:WIDTH].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-		check = "" if len(variant) <= WIDTH else " AND LOCATE(%(whole)s, r.serial_no) > 0"
-		join = "" if not check else " JOIN `tabSerial Record` r ON r.name = x.name"
-		found += frappe.db.sql(
-			f"""SELECT DISTINCT x.name FROM `{SUFFIXES}` x{join}
-			WHERE x.suffix LIKE %(key)s{check} LIMIT {int(cap)}""",
-			{"key": key + "%", "whole": variant},
+		key = variant.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+		found += frappe.db.sql(  # suffixes are whole: a prefix of one is exactly an occurrence
+			f"SELECT DISTINCT name FROM `{SUFFIXES}` WHERE suffix LIKE %s LIMIT {int(cap)}",
+			key + "%",
 			pluck=True,
 		)
 		found += queued_matching(variant, cap)
