@@ -280,7 +280,7 @@ def _units_made_by(entries: dict[str, int]) -> list[dict]:
 	append = nodes.append
 	for (row,) in frappe.db.sql(
 		f"""SELECT STRAIGHT_JOIN CONCAT_WS(CHAR(31), {packed})
-		FROM {json_names()} JOIN `tabSerial Record` r FORCE INDEX (stock_entry_index) ON r.stock_entry = j.name""",
+		FROM {json_names()} JOIN `tabSerial Record` r FORCE INDEX (entry_status_idx) ON r.stock_entry = j.name""",
 		{"names": as_json(list(entries))},
 	):
 		name, serial_no, item, qty, status, so, wh, customer, dn, si, held, entry, company = row.split(_SEP)

@@ -80,7 +80,8 @@ def on_doctype_update():
 	frappe.db.add_index("Serial Record", ["manufactured_on"], "made_idx")  # newest first, unfiltered
 	# genealogy's forward walk: which units an entry made were consumed, from the index alone
 	frappe.db.add_index("Serial Record", ["stock_entry", "status"], "entry_status_idx")
-	for column in ("stock_entry", "delivery_note", "sales_invoice", "pick_list", "shipment_row", "serial_no"):
+	# (no stock_entry index of its own: entry_status_idx starts with it)
+	for column in ("delivery_note", "sales_invoice", "pick_list", "shipment_row", "serial_no"):
 		frappe.db.add_index("Serial Record", [column])
 	scale_indexes()
 	binary_serial_no()
@@ -109,7 +110,10 @@ SCALE_INDEXES = {
 # development build, with sales_order before the name) broke the order
 # pick_status_idx: FIFO walks item_status_date_idx (unreserved) and sales_order_made_idx (reserved) instead.
 # Every index holding the status is rewritten when units move: this keeps their number where it was.
+# stock_entry_index: entry_status_idx (stock_entry, status) answers every lookup by entry; one index fewer for
+# each unit a completion inserts.
 SUPERSEDED_INDEXES = (
+	"stock_entry_index",
 	"work_order_index",
 	"sales_order_index",
 	"item_status_made_idx",
