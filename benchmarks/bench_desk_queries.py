@@ -2,7 +2,8 @@
 Traceability report's first page for each filter and its fragment search, the Serial Numbers views of an Item,
 a Work Order and a Sales Order (rows + status counts, and an older page by keyset), Frappe's link search on
 Serial Record (the awesome bar's and every Link field's), the shipment dialog's suggestion, the Traced Stock
-Check. Prints medians against the 300 ms target and the query plan of each (type / key / rows).
+Check, and Frappe's own list view of Serial Record (page and count). Prints medians against the 300 ms target
+and the query plan of each (type / key / rows).
 
     cd ~/frappe-bench/sites
     ../env/bin/python /path/to/assetblaze_trace/benchmarks/bench_desk_queries.py --site trace.localhost
@@ -145,6 +146,48 @@ measure(
 	lambda: api.suggest_units("Delivery Note", "new-delivery-note-1", "", args.item, warehouse, 20),
 )
 measure(f"Traced Stock Check of {args.item}", lambda: api.item_stock_check(args.item))
+
+# --- Frappe's own list view of Serial Record (/app/serial-record): its page of 20 in the DocType's sort order
+# and its count, which the list asks for with a limit of 1,001 ("1,000+"), through the same endpoints the Desk calls
+from frappe.desk import reportview
+
+
+def desk_call(method, **form):
+	frappe.local.form_dict = frappe._dict(doctype="Serial Record", **form)
+	return method()
+
+
+list_fields = (
+	'["`tabSerial Record`.`name`", "`tabSerial Record`.`item_code`", "`tabSerial Record`.`status`", '
+	'"`tabSerial Record`.`manufactured_on`"]'
+)
+for label, filters in (
+	("no filter", []),
+	("status Available", [["Serial Record", "status", "=", "Available"]]),
+	("item", [["Serial Record", "item_code", "=", args.item]]),
+	("warehouse", [["Serial Record", "warehouse", "=", warehouse]]),
+	("customer", [["Serial Record", "customer", "=", customer]]),
+):
+	as_json = frappe.as_json(filters)
+	measure(
+		f"list view of Serial Record, {label}: page of 20",
+		lambda f=as_json: desk_call(
+			reportview.get,
+			fields=list_fields,
+			filters=f,
+			order_by="`tabSerial Record`.`manufactured_on` desc",
+			start=0,
+			page_length=20,
+			view="List",
+			with_comment_count=1,
+		),
+	)
+	measure(
+		f"list view of Serial Record, {label}: count (to 1,001)",
+		lambda f=as_json: desk_call(
+			reportview.get_count, filters=f, fields='["name"]', distinct="false", limit=1001
+		),
+	)
 
 print("\nsummary (median seconds):")
 for label, value in results:
