@@ -66,7 +66,11 @@ doc_events = {
 }
 
 # ERPNext's Scan Barcode also finds our serials and lots (and answers everything else as ERPNext does)
-override_whitelisted_methods = {"erpnext.stock.utils.scan_barcode": "assetblaze_trace.api.scan_barcode"}
+override_whitelisted_methods = {
+	"erpnext.stock.utils.scan_barcode": "assetblaze_trace.api.scan_barcode",
+	# the awesome bar's full-text search: Serial Records answered from the suffix index (see api.global_search)
+	"frappe.utils.global_search.search": "assetblaze_trace.api.global_search",
+}
 
 app_include_js = ["/assets/assetblaze_trace/js/assetblaze_trace.js"]
 

@@ -135,12 +135,10 @@ for text in (serial, serial[-7:]):
 		f"link search for Serial Record {text!r}",
 		lambda t=text: search_link("Serial Record", t, page_length=10),
 	)
-from frappe.utils.global_search import search as global_search
-
-indexed = frappe.db.sql("SELECT COUNT(*) FROM `__global_search` WHERE doctype = 'Serial Record'")[0][0]
-print(f"  (__global_search holds {indexed:,} Serial Record rows)")
-for text in (serial, serial.rsplit("-", 1)[-1]):
-	measure(f"global search (awesome bar) {text!r}", lambda t=text: global_search(t, limit=20))
+indexed = frappe.db.sql("SELECT COUNT(*) FROM `__global_search`")[0][0]
+print(f"  (__global_search holds {indexed:,} rows of other DocTypes; Serial Records are not in it)")
+for text in (serial, serial.rsplit("-", 1)[-1]):  # the method the awesome bar calls (hooks override it)
+	measure(f"global search (awesome bar) {text!r}", lambda t=text: api.global_search(t, limit=20))
 measure(
 	"shipment dialog suggestion (20 units FIFO)",
 	lambda: api.suggest_units("Delivery Note", "new-delivery-note-1", "", args.item, warehouse, 20),

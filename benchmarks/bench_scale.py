@@ -44,7 +44,7 @@ def run(script: str, *extra: str) -> str:
 
 for step in [int(s) for s in args.steps.split(",") if s]:
 	print(f"\n==================== {step:,} records ====================", flush=True)
-	run("seed_serial_records.py", "--count", str(step), "--global-search", "1")
+	run("seed_serial_records.py", "--count", str(step))
 	run("bench_desk_queries.py")
 	if not args.skip_writes:
 		run("bench_generation.py", "--native-runs", "0", "--runs", "5")

@@ -15,7 +15,7 @@ import time
 
 from _common import connect, parse_args
 
-args = parse_args(__doc__, count=1_000_000, items=50, global_search=0)
+args = parse_args(__doc__, count=1_000_000, items=50)
 frappe = connect(args.site)
 from tests.integration import factories as f
 
@@ -84,21 +84,5 @@ if todo > 0 or not frappe.db.sql(f"SELECT 1 FROM `{counts.TABLE}` LIMIT 1"):
 			fragments.write_suffixes({"after": f"SEED-{lo - 1:07d}", "upto": f"SEED-{hi:07d}"})
 			frappe.db.commit()
 	print(f"suffix index written: {time.perf_counter() - start:.1f} s", flush=True)
-if args.global_search:  # the awesome bar's rows, as search_index.py writes them after each completion
-	from assetblaze_trace.compat import desk_path
-
-	start = time.perf_counter()
-	done = frappe.db.sql("SELECT COUNT(*) FROM `__global_search` WHERE doctype = 'Serial Record'")[0][0]
-	for lo in range(done + 1, args.count + 1, step):
-		hi = min(lo + step - 1, args.count)
-		frappe.db.sql(
-			"""INSERT IGNORE INTO `__global_search` (doctype, name, title, content, route, published)
-			SELECT 'Serial Record', r.name, r.serial_no, CONCAT('Serial / Lot No : ', r.serial_no, ' ||| Item : ',
-				r.item_code), CONCAT(%(route)s, r.name), 0
-			FROM `tabSerial Record` r WHERE r.name BETWEEN %(lo)s AND %(hi)s""",
-			{"route": desk_path("Serial Record") + "/", "lo": f"SEED-{lo:07d}", "hi": f"SEED-{hi:07d}"},
-		)
-		frappe.db.commit()
-	print(f"global search rows written: {time.perf_counter() - start:.1f} s", flush=True)
 frappe.db.sql("ANALYZE TABLE `tabSerial Record`")
 print("total Serial Records:", frappe.db.count("Serial Record"))

@@ -16,7 +16,7 @@ from frappe.utils import now
 
 from assetblaze_trace.exceptions import HeldUnitError, TraceabilityError
 from assetblaze_trace.rules import lifecycle as rules
-from assetblaze_trace.services import counts, fragments, search_index
+from assetblaze_trace.services import counts, fragments
 from assetblaze_trace.services.db import (
 	as_json,
 	chunks,
@@ -109,7 +109,6 @@ def create_units(
 	names = [u.name for u in units]
 	counts.counted(({**defaults, **u.values} for u in units), rules.AVAILABLE)
 	fragments.queue(names=names)
-	search_index.index_after_commit(names=[u.name for u in units])
 	log_events(names, made_event, None, rules.AVAILABLE, reference, timestamp=timestamp, first_idx=1)
 	for offset, event in enumerate(extra_events, start=2):
 		log_events(
@@ -146,7 +145,6 @@ def create_serial_range(
 	)
 	counts.made_range(values, serial_range.last - serial_range.first + 1, rules.AVAILABLE)
 	fragments.queue(serial_range=serial_range)
-	search_index.index_after_commit(serial_range=serial_range, item_code=values.get("item_code"))
 	log_events(
 		None,
 		rules.MADE,
@@ -308,7 +306,6 @@ def take_back(names: Sequence[str], reference: Reference) -> None:
 	for part in chunks(names):
 		frappe.db.sql(f"DELETE FROM `tabSerial Record Event` WHERE parent IN ({placeholders(part)})", part)
 		frappe.db.sql(f"DELETE FROM `tabSerial Record` WHERE name IN ({placeholders(part)})", part)
-	search_index.unindex_after_commit(names)
 
 
 def raise_moved_on(units: list[str], statuses: dict[str, str | None]) -> None:
@@ -459,7 +456,6 @@ def split(name: str, qty_off: float, reference: Reference) -> str:
 	insert_rows(RECORD, columns, [[new_row[c] for c in columns]])
 	counts.counted([{**row, "qty": 0}], row.status)  # one unit more; the quantity only moves between them
 	fragments.queue(names=[new_name])
-	search_index.index_after_commit(names=[new_name])
 	frappe.db.sql(
 		"UPDATE `tabSerial Record` SET qty = qty - %s, modified = %s WHERE name = %s",
 		(qty_off, timestamp, name),
