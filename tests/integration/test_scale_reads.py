@@ -206,3 +206,17 @@ def test_the_shipment_dialog_counts_available_units_without_the_held_ones():
 		)
 	)
 	assert answer["suggested"] == [units[0], units[2]]
+
+
+def test_frappe_schema_sync_keeps_every_index_of_the_records():
+	"""Frappe's schema sync (each migrate that changes the DocType) drops any single-column index on a field
+	without "search_index"; at 10 M records each rebuild took minutes. Our indexes must survive it."""
+	from assetblaze_trace.traceability.doctype.serial_record.serial_record import SCALE_INDEXES
+
+	def indexes():
+		return {r[2] for r in frappe.db.sql("SHOW INDEX FROM `tabSerial Record`")}
+
+	before = indexes()
+	assert set(SCALE_INDEXES) <= before
+	frappe.db.updatedb("Serial Record")  # what `bench migrate` runs for a changed DocType
+	assert indexes() == before
