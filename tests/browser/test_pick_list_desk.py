@@ -67,8 +67,10 @@ def test_a_pick_list_walked_to_its_delivery_note(desk, expect, order):
 	# the row's form (what its edit button opens): Traced Serials lists the picked units
 	page.evaluate("cur_frm.fields_dict.locations.grid.grid_rows[0].show_form()")
 	serials = page.locator('.form-in-grid:visible .frappe-control[data-fieldname="trace_serials"]').first
-	serials.scroll_into_view_if_needed()
+	# (the row's form can be drawn twice as the saved form refreshes: wait on the locator, which re-finds it,
+	# before scrolling the element for the screenshot)
 	expect(serials).to_contain_text(order.units[0])
+	serials.scroll_into_view_if_needed()
 	desk.shot(f"{MAJOR}-1-pick-list-row-with-units")
 	page.keyboard.press("Escape")
 
