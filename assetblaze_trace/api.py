@@ -289,7 +289,7 @@ def release_cancelled_shipment(doctype: str, name: str) -> int:
 @frappe.whitelist()
 def untraced_stock(item_code: str, warehouse: str) -> float:
 	frappe.has_permission("Item", "read", item_code, throw=True)
-	from assetblaze_trace.services.movements import untraced_qty
+	from assetblaze_trace.services.stock_rows import untraced_qty
 
 	return untraced_qty(item_code, warehouse)
 

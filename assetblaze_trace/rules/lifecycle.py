@@ -11,6 +11,10 @@
                  Available ──► Consumed             (Manufacture, Material Consumption, Repack,
                                                      Disassemble, Subcontracting Receipt)
                  Issued / Consumed ──► back          (only by cancelling the document that caused it)
+    (received) ──► Available                        (a supplier's serial or lot on a receipt)
+                 Available / Returned ──► Issued    (Returned To Supplier: a Purchase Return)
+                 Allocated ──► Available            (Transferred Internally: shipped to the company's own
+                                                     internal customer, the units land in the target warehouse)
 
 A unit in stock may be put *on hold* (a recall, a failed test): its status stays, but it is not allocated,
 shipped, transferred, issued or consumed until it is released from the hold.
@@ -56,6 +60,11 @@ CONSUME = "Consumed"
 CONSUME_CANCELLED = "Consumption Cancelled"
 RESTOCK = "Restocked"
 REGISTERED = "Registered From Existing Stock"
+RECEIVED = "Received"
+RETURN_TO_SUPPLIER = "Returned To Supplier"
+RETURN_TO_SUPPLIER_CANCELLED = "Return To Supplier Cancelled"
+INTERNAL_TRANSFER = "Transferred Internally"
+INTERNAL_TRANSFER_CANCELLED = "Internal Transfer Cancelled"
 HOLD = "Put On Hold"
 HOLD_RELEASED = "Released From Hold"
 
@@ -83,6 +92,15 @@ MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	# A returned unit goes on only by an explicit step: restocked after inspection, or issued (scrap).
 	RESTOCK: ((RETURNED,), AVAILABLE),
 	REGISTERED: ((None,), AVAILABLE),
+	# bought with the supplier's serial or lot (a receipt records an identity, it never generates one)
+	RECEIVED: ((None,), AVAILABLE),
+	# a Purchase Return sends units back to the supplier: they leave stock
+	RETURN_TO_SUPPLIER: ((AVAILABLE, RETURNED), ISSUED),
+	RETURN_TO_SUPPLIER_CANCELLED: ((ISSUED,), (AVAILABLE, RETURNED)),
+	# a Delivery Note / Sales Invoice to the company's own internal customer moves its units to the target
+	# warehouse instead of shipping them; cancelling it brings them back, held by the cancelled document
+	INTERNAL_TRANSFER: ((ALLOCATED,), AVAILABLE),
+	INTERNAL_TRANSFER_CANCELLED: ((AVAILABLE,), ALLOCATED),
 }
 
 # A hold (a recall, a failed test) is not a move: the status stays as it is, the unit stays where it is, and
@@ -93,7 +111,9 @@ HOLD_EVENTS = (HOLD, HOLD_RELEASED)
 # What a held unit may not do, by FIFO or by hand, until it is released. Everything else (a draft's
 # allocation released, a returned unit restocked, a cancelled document undone) stays possible: none of
 # it sends the unit anywhere.
-BLOCKED_WHILE_HELD = frozenset({ALLOCATE, HANDED_OVER, SHIP, TRANSFER, ISSUE, CONSUME, RESERVED})
+BLOCKED_WHILE_HELD = frozenset(
+	{ALLOCATE, HANDED_OVER, SHIP, TRANSFER, ISSUE, CONSUME, RESERVED, RETURN_TO_SUPPLIER, INTERNAL_TRANSFER}
+)
 
 
 def held_offenders(event: str, held_by_unit: dict[str, object]) -> list[str]:

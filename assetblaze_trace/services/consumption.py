@@ -48,8 +48,10 @@ def _shared(doc) -> dict:
 	}
 
 
-def record(doc, consumed) -> None:
-	"""``consumed``: (leg, unit names) pairs of our units the entry just made Consumed."""
+def record(doc, consumed, untraced: dict[str, float] | None = None) -> None:
+	"""``consumed``: (leg, unit names) pairs of our units the entry just made Consumed; ``untraced``: row name ->
+	the quantity of a traced item's row that no unit covered (untraced stock of a traced item, recorded by item
+	and quantity like an untraced component)."""
 	shared = _shared(doc)
 	keys = {f"c{i}": v for i, v in enumerate(shared.values())}
 	select_shared = ", ".join(f"%({k})s" for k in keys)
@@ -66,7 +68,7 @@ def record(doc, consumed) -> None:
 			{"ref": doc.name, "row": leg.row.name, "names": as_json(units), **keys},
 		)
 	bundled_rows = _erpnext_batches_and_serials(doc, keys, cols, select_shared)
-	_untraced(doc, shared, bundled_rows, {leg.row.name for leg, _u in consumed})
+	_untraced(doc, shared, bundled_rows, {leg.row.name for leg, _u in consumed}, untraced or {})
 
 
 def _erpnext_batches_and_serials(doc, keys, cols, select_shared) -> set[str]:
@@ -95,9 +97,16 @@ def _erpnext_batches_and_serials(doc, keys, cols, select_shared) -> set[str]:
 	)
 
 
-def _untraced(doc, shared, bundled_rows: set[str], our_rows: set[str]) -> None:
-	"""Components with no identity at all: by item and quantity."""
+def _untraced(doc, shared, bundled_rows: set[str], our_rows: set[str], partial: dict[str, float]) -> None:
+	"""Components with no identity at all: by item and quantity (for a traced item's row, the part no unit
+	covered)."""
 	rows = []
+	for row in (doc.get("supplied_items") or []) + (doc.get("items") or []):
+		if partial.get(row.name, 0) > 1e-9:
+			item = row.get("rm_item_code") or row.item_code
+			wh = doc.get("supplier_warehouse") if row.get("rm_item_code") else row.s_warehouse
+			rows.append((row.name, item, partial[row.name], wh))
+	our_rows = our_rows | set(partial)
 	if doc.doctype == "Subcontracting Receipt":
 		for row in doc.get("supplied_items") or []:
 			if row.name not in bundled_rows and row.name not in our_rows and flt(row.consumed_qty):

@@ -30,7 +30,17 @@ from assetblaze_trace.rules.picking import duplicates, parse_serial_list
 from assetblaze_trace.services import consumption
 from assetblaze_trace.services.db import placeholders
 from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, take_portions
-from assetblaze_trace.services.shipment import EPSILON, row_qty, traced_rows
+from assetblaze_trace.services.stock_rows import (
+	EPSILON,
+	bin_qty,
+	held_qty,
+	in_stock_breakdown,
+	row_qty,
+	traced_rows,
+	units_in_stock,
+	untraced_qty,
+	why_not_taken,
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,19 @@ MOVEMENTS: dict[tuple[str, str | None], Movement] = {
 		"a count lower than the units in stock takes out the listed units, then the oldest Available ones, "
 		"until the units fit the count; a count higher than the units is untraced quantity",
 	),
+	("Purchase Receipt", "Return"): Movement(
+		rules.RETURN_TO_SUPPLIER,
+		False,
+		False,
+		"a Purchase Return sends the listed units (else the oldest Available ones, then untraced stock) back to "
+		"the supplier: they leave stock",
+	),
+	("Purchase Invoice", "Return"): Movement(
+		rules.RETURN_TO_SUPPLIER,
+		False,
+		False,
+		"a return Purchase Invoice with Update Stock: as a Purchase Return",
+	),
 	("Subcontracting Receipt", None): Movement(
 		rules.CONSUME,
 		False,
@@ -99,11 +122,24 @@ BY_HAND_FROM = {
 	rules.ISSUE: (rules.AVAILABLE, rules.RETURNED),  # a returned unit may be scrapped
 	rules.CONSUME: (rules.AVAILABLE,),
 	rules.TRANSFER: (rules.AVAILABLE,),
+	rules.RETURN_TO_SUPPLIER: (rules.AVAILABLE, rules.RETURNED),
 }
-UNDO = {rules.ISSUE: rules.ISSUE_CANCELLED, rules.CONSUME: rules.CONSUME_CANCELLED}
+UNDO = {
+	rules.ISSUE: rules.ISSUE_CANCELLED,
+	rules.CONSUME: rules.CONSUME_CANCELLED,
+	rules.RETURN_TO_SUPPLIER: rules.RETURN_TO_SUPPLIER_CANCELLED,
+}
+# the events a movement's cancel undoes
+UNDONE_ON_CANCEL = (*UNDO, rules.TRANSFER)
 
 
 def movement_of(doc) -> Movement | None:
+	if doc.doctype in ("Purchase Receipt", "Purchase Invoice"):
+		if not cint(doc.get("is_return")) or (
+			doc.doctype == "Purchase Invoice" and not cint(doc.get("update_stock"))
+		):
+			return None  # receipts are receiving.py's
+		return MOVEMENTS[(doc.doctype, "Return")]
 	return MOVEMENTS.get((doc.doctype, doc.get("purpose"))) or MOVEMENTS.get((doc.doctype, None))
 
 
@@ -120,6 +156,7 @@ class Leg:
 	target: str | None = None  # transfers
 	listed: tuple[str, ...] = ()
 	locked: dict | None = None  # the units taken, already locked (name -> row with status), for the move
+	untraced: float = 0  # the part of the row no unit covered: untraced stock leaves with it
 
 
 def legs_of(doc, movement: Movement) -> list[Leg]:
@@ -138,6 +175,21 @@ def legs_of(doc, movement: Movement) -> list[Leg]:
 						doc.supplier_warehouse,
 						_qty(row, config, flt(row.consumed_qty)),
 						rules.CONSUME,
+						listed=tuple(parse_serial_list(row.get("trace_serials"))),
+					)
+				)
+		return legs
+	if doc.doctype in ("Purchase Receipt", "Purchase Invoice"):
+		for row, config in traced_rows(doc):
+			if row.get("warehouse") and flt(row.get("stock_qty") or row.qty) < 0:
+				legs.append(
+					Leg(
+						row,
+						config,
+						row.item_code,
+						row.warehouse,
+						row_qty(row, config),
+						movement.leaving,
 						listed=tuple(parse_serial_list(row.get("trace_serials"))),
 					)
 				)
@@ -227,7 +279,7 @@ def submit(doc) -> None:
 	listed_everywhere = [u for leg in legs if leg.config.is_serial for u in leg.listed]
 	consumed: list[tuple[Leg, list[str]]] = []
 	for leg in legs:
-		units = take(leg, doc, exclude=listed_everywhere, outflow=outflow)
+		units = take(leg, doc, exclude=listed_everywhere)
 		reference = Reference(doc.doctype, doc.name, _detail(leg))
 		if leg.event == rules.TRANSFER:
 			move(units, rules.TRANSFER, reference, set_values={"warehouse": leg.target}, current=leg.locked)
@@ -242,8 +294,30 @@ def submit(doc) -> None:
 			if leg.event == rules.CONSUME:
 				consumed.append((leg, units))
 		_write_back(leg, units)
+	_untraced_must_cover(legs, doc, outflow)
 	if movement.records_consumption:
-		consumption.record(doc, consumed)
+		consumption.record(
+			doc, consumed, untraced={leg.row.name: leg.untraced for leg in legs if leg.untraced}
+		)
+
+
+def _untraced_must_cover(legs: list[Leg], doc, outflow) -> None:
+	"""The part of a row no unit covered left as untraced stock: allowed exactly as far as ERPNext had untraced
+	stock there. After the moves, the units still in stock must fit ERPNext's stock (which already shows this
+	document); if they do not, the stock that left was units that could not be taken (held, allocated,
+	returned), and the document is refused saying so."""
+	taken: dict[tuple[str, str], float] = defaultdict(float)
+	for leg in legs:
+		taken[(leg.item_code, leg.warehouse)] += leg.qty - leg.untraced
+	for leg in legs:
+		if leg.untraced <= EPSILON:
+			continue
+		key = (leg.item_code, leg.warehouse)
+		units, stock = units_in_stock(*key), bin_qty(*key)
+		if units > stock + EPSILON:
+			# what was untraced before this document: its stock before, less the units before
+			untraced_before = max(stock + outflow[key] - units - taken[key], 0)
+			short(leg, leg.qty - leg.untraced, untraced_before)
 
 
 def _detail(leg: Leg) -> str:
@@ -293,8 +367,9 @@ def _refuse_listed_twice(legs: list[Leg]) -> None:
 			seen[unit] = leg.row.idx
 
 
-def take(leg: Leg, doc, exclude=(), outflow=None) -> list[str]:
-	"""The units (or split-off lot portions) ``leg`` takes: listed ones validated, the rest FIFO."""
+def take(leg: Leg, doc, exclude=()) -> list[str]:
+	"""The units (or split-off lot portions) ``leg`` takes: listed ones validated, the rest FIFO; what they do
+	not cover is ``leg.untraced``."""
 	reference = Reference(doc.doctype, doc.name)
 	if leg.config.is_serial:
 		need = int(leg.qty)
@@ -317,8 +392,9 @@ def take(leg: Leg, doc, exclude=(), outflow=None) -> list[str]:
 		locked = _validate_listed(leg, listed) if listed else {}
 		fifo = oldest(leg.item_code, leg.warehouse, need - len(listed), exclude=[*exclude, *listed])
 		picked = listed + fifo
-		if len(picked) < need:
-			short(leg, doc, len(picked), outflow)
+		leg.untraced = need - len(
+			picked
+		)  # untraced stock, if ERPNext has that much (checked after the moves)
 		# the pick locked its units with status Available: the move need not read them again
 		leg.locked = {**locked, **{name: frappe._dict(status=rules.AVAILABLE) for name in fifo}}
 		return picked
@@ -343,8 +419,7 @@ def take(leg: Leg, doc, exclude=(), outflow=None) -> list[str]:
 			leg.item_code, leg.warehouse, leg.qty - got, exclude=[p.name for p in portions], by_qty=True
 		)
 	names, _used, remaining = take_portions(portions, leg.qty, reference)
-	if remaining > EPSILON:
-		short(leg, doc, leg.qty - remaining, outflow)
+	leg.untraced = remaining if remaining > EPSILON else 0
 	return names
 
 
@@ -399,59 +474,13 @@ def oldest(item_code, warehouse, qty, exclude=(), lots=None, by_qty=False):
 	return rows if by_qty else [r.name for r in rows]
 
 
-def in_stock_breakdown(item_code: str, warehouse: str) -> dict[str, float]:
-	return dict(
-		frappe.db.sql(
-			"SELECT status, SUM(qty) FROM `tabSerial Record` WHERE item_code = %s AND warehouse = %s "
-			"AND status IN ('Available', 'Allocated', 'Returned') GROUP BY status",
-			(item_code, warehouse),
-		)
-	)
-
-
-def held_qty(item_code: str, warehouse: str) -> float:
-	"""Units of an item in a warehouse that are in stock but on hold."""
-	return flt(
-		frappe.db.sql(
-			"SELECT SUM(qty) FROM `tabSerial Record` WHERE item_code = %s AND warehouse = %s AND on_hold = 1 "
-			"AND status IN ('Available', 'Allocated', 'Returned')",
-			(item_code, warehouse),
-		)[0][0]
-	)
-
-
-def bin_qty(item_code: str, warehouse: str) -> float:
-	return flt(frappe.db.get_value("Bin", {"item_code": item_code, "warehouse": warehouse}, "actual_qty"))
-
-
-def untraced_qty(item_code: str, warehouse: str, *, already_out: float = 0) -> float:
-	"""ERPNext's stock of a traced item in a warehouse that no unit stands for (``already_out``: stock this
-	document has already taken out of the Bin, which the units have not followed yet)."""
-	units = sum(flt(v) for v in in_stock_breakdown(item_code, warehouse).values())
-	return max(bin_qty(item_code, warehouse) + already_out - units, 0)
-
-
-def short(leg: Leg, doc, found: float, outflow=None) -> None:
-	breakdown = in_stock_breakdown(leg.item_code, leg.warehouse)
-	busy = flt(breakdown.get(rules.ALLOCATED)) + flt(breakdown.get(rules.RETURNED))
-	already_out = (outflow or {}).get((leg.item_code, leg.warehouse), 0) if doc.docstatus == 1 else 0
-	untraced = untraced_qty(leg.item_code, leg.warehouse, already_out=already_out)
+def short(leg: Leg, found: float, untraced: float) -> None:
 	message = _(
-		"Row {0}: {1} traced units of {2} leave {3}, but only {4} Available units are there to take."
-	).format(leg.row.idx, leg.qty, frappe.bold(leg.item_code), frappe.bold(leg.warehouse), found)
-	if busy:
-		message += " " + _(
-			"{0} more are Allocated to draft shipments or Returned and waiting for inspection (list a returned unit "
-			"by hand to issue it, or restock it first)."
-		).format(busy)
-	held = held_qty(leg.item_code, leg.warehouse)
-	if held > EPSILON:
-		message += " " + _("{0} of them are on hold: they stay until the hold is released.").format(held)
-	if untraced > EPSILON:
-		message += " " + _(
-			"{0} of ERPNext's stock there is untraced (it came in without being made here): give it units with "
-			"Register Existing Stock on the item, then submit again."
-		).format(untraced)
+		"Row {0}: {1} of {2} leave {3}, but only {4} traced units and {5} untraced stock are there to take."
+	).format(leg.row.idx, leg.qty, frappe.bold(leg.item_code), frappe.bold(leg.warehouse), found, untraced)
+	reasons = why_not_taken(leg.item_code, leg.warehouse, untraced_allowed=True)
+	if reasons:
+		message += " " + _("The rest of the units there: {0}.").format(reasons)
 	frappe.throw(message, MovementError, title=_("Not Enough Units"))
 
 
@@ -468,7 +497,7 @@ def cancel(doc) -> None:
 		"""SELECT e.parent, e.event, e.from_status, r.status, r.warehouse, r.item_code
 		FROM `tabSerial Record Event` e JOIN `tabSerial Record` r ON r.name = e.parent
 		WHERE e.reference_doctype = %s AND e.reference_name = %s AND e.event IN %s""",
-		(doc.doctype, doc.name, (rules.ISSUE, rules.CONSUME, rules.TRANSFER)),
+		(doc.doctype, doc.name, UNDONE_ON_CANCEL),
 		as_dict=True,
 	)
 	if not rows:

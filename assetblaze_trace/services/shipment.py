@@ -14,11 +14,21 @@ from assetblaze_trace.exceptions import AllocationError, NotEnoughUnitsError, Re
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.picking import duplicates, parse_serial_list
 from assetblaze_trace.services import counts
-from assetblaze_trace.services.config import ItemTraceConfig, resolve_item
 from assetblaze_trace.services.db import chunks, placeholders
 from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, split, take_portions
+from assetblaze_trace.services.settings import get_settings
+from assetblaze_trace.services.stock_rows import (
+	EPSILON,
+	bin_qty,
+	row_qty,
+	rows_of,
+	target_of,
+	traced_rows,
+	units_in_stock,
+	untraced_qty,
+	why_not_taken,
+)
 
-EPSILON = 1e-9
 CLEARED_SHIPMENT = {
 	"delivery_note": None,
 	"sales_invoice": None,
@@ -49,34 +59,6 @@ def kind_of(doc) -> Kind | None:
 	return None
 
 
-def rows_of(doc) -> list:
-	return doc.get("locations" if doc.doctype == "Pick List" else "items") or []
-
-
-def traced_rows(doc) -> list[tuple[object, ItemTraceConfig]]:
-	out = []
-	for row in rows_of(doc):
-		if not row.item_code:
-			continue
-		config = resolve_item(row.item_code)
-		if config.is_traced:
-			out.append((row, config))
-	return out
-
-
-def row_qty(row, config: ItemTraceConfig) -> float:
-	qty = abs(flt(row.get("stock_qty") or row.get("transfer_qty") or row.qty))
-	if config.is_serial and abs(qty - round(qty)) > EPSILON:
-		frappe.throw(
-			_(
-				"Row {0}: item {1} is traced by serial number, so its quantity must be a whole number of units (it is {2})."
-			).format(row.idx, frappe.bold(row.item_code), qty),
-			AllocationError,
-			title=_("Whole Units Needed"),
-		)
-	return round(qty) if config.is_serial else qty
-
-
 def allocate(doc) -> None:
 	"""On save of a draft shipment: each traced row gets exactly its stock quantity of units."""
 	kind = kind_of(doc)
@@ -84,6 +66,7 @@ def allocate(doc) -> None:
 		return
 	rows = traced_rows(doc)
 	reference = Reference(doc.doctype, doc.name)
+	doc._untraced_claims = {}
 	if doc.get("amended_from"):
 		_take_over_cancelled(doc, kind, rows, reference)
 	if doc.doctype == "Delivery Note":
@@ -229,7 +212,7 @@ def _allocate_serial_row(doc, kind, row, config, held, reference) -> None:
 		else []
 	)
 	if len(picked) < missing:
-		_not_enough(row, need, len(keep) + len(picked))
+		_not_enough(doc, row, need, len(keep) + len(picked))
 	newly = [u for u in keep if u not in current_set] + [p.name for p in picked]
 	move(
 		newly,
@@ -320,24 +303,30 @@ def _fifo(
 	return picked
 
 
-def _not_enough(row, need, found) -> None:
-	from assetblaze_trace.services.movements import held_qty, untraced_qty
-
+def _not_enough(doc, row, need, found) -> None:
+	"""A row that FIFO and the listed units do not cover: the rest ships as untraced stock when Traceability
+	Settings allow it and there is enough of it (shared by the document's rows); otherwise refused, saying
+	exactly what the rest of the stock there is doing."""
+	shortfall = need - found
+	allowed = cint(get_settings().get("ship_untraced"))
+	key = (row.item_code, row.warehouse)
+	claims = doc.__dict__.setdefault("_untraced_claims", {})
+	untraced = max(untraced_qty(*key) - claims.get(key, 0), 0)
+	if allowed and untraced >= shortfall - EPSILON:
+		claims[key] = claims.get(key, 0) + shortfall
+		return
 	message = _(
-		"Row {0}: item {1} needs {2} traced units in warehouse {3}, but only {4} are available "
-		"(units reserved for other Sales Orders are not picked automatically)."
+		"Row {0}: item {1} needs {2} in warehouse {3}, but only {4} traced units can be picked"
 	).format(row.idx, frappe.bold(row.item_code), need, frappe.bold(row.warehouse), found)
-	held = held_qty(row.item_code, row.warehouse)
-	if held > EPSILON:
-		message += " " + _("{0} of it is on hold and cannot be shipped until the hold is released.").format(
-			held
-		)
-	untraced = untraced_qty(row.item_code, row.warehouse)
-	if untraced > EPSILON:
-		message += " " + _(
-			"{0} of ERPNext's stock of it there is untraced (it came in without being made here): give it units "
-			"with Register Existing Stock on the item to ship it."
-		).format(untraced)
+	if allowed and untraced > EPSILON:
+		message += " " + _("and {0} untraced").format(untraced)
+	message += "."
+	reasons = why_not_taken(row.item_code, row.warehouse, untraced_allowed=bool(allowed))
+	message += " " + (
+		_("The rest of the stock there: {0}.").format(reasons)
+		if reasons
+		else _("There is no more of it there.")
+	)
 	frappe.throw(message, NotEnoughUnitsError, title=_("Not Enough Units"))
 
 
@@ -390,7 +379,7 @@ def _allocate_batch_row(doc, kind, row, config, held, reference) -> None:
 		names, used, remaining = take_portions(portions, missing, reference)
 		allocated_lots += [p.serial_no for p in used]
 		if remaining > EPSILON:
-			_not_enough(row, need, need - remaining)
+			_not_enough(doc, row, need, need - remaining)
 		move(
 			names,
 			rules.ALLOCATE,
@@ -426,13 +415,26 @@ def release_all(doc, detail: str | None = None) -> int:
 # Shipping and cancelling
 
 
+def is_internal_transfer(doc, row) -> bool:
+	"""A row delivered to the company's own internal customer, into a warehouse of the same company: ERPNext
+	moves its stock there instead of letting it leave."""
+	target = target_of(row)
+	return bool(
+		cint(doc.get("is_internal_customer"))
+		and target
+		and frappe.get_cached_value("Warehouse", target, "company") == doc.company
+	)
+
+
 def ship(doc) -> None:
-	"""On submit: the allocated units leave (Shipped), carrying the date, customer and document."""
+	"""On submit: the allocated units leave (Shipped), carrying the date, customer and document; a row to the
+	company's own internal customer moves its units to the target warehouse instead."""
 	kind = kind_of(doc)
 	if not kind or cint(doc.get("is_return")):
 		return
 	reference = Reference(doc.doctype, doc.name)
 	shipped_on = now()
+	touched = set()
 	for row, _config in traced_rows(doc):
 		current = {
 			r.name: r
@@ -443,6 +445,18 @@ def ship(doc) -> None:
 				as_dict=True,
 			)
 		}
+		touched.add((row.item_code, row.warehouse))
+		if is_internal_transfer(doc, row):
+			target = target_of(row)
+			touched.add((row.item_code, target))
+			move(
+				list(current),
+				rules.INTERNAL_TRANSFER,
+				Reference(doc.doctype, doc.name, _("{0} → {1}").format(row.warehouse, target)),
+				set_values={**CLEARED_SHIPMENT, "warehouse": target},
+				current=current,
+			)
+			continue
 		values = {
 			"shipped_on": shipped_on,
 			"customer": doc.customer,
@@ -452,6 +466,26 @@ def ship(doc) -> None:
 		if row.get(kind.so_field):
 			values["sales_order"] = row.get(kind.so_field)
 		move(list(current), rules.SHIP, reference, set_values=values, current=current)
+	assert_units_fit(doc, touched)
+
+
+def assert_units_fit(doc, pairs) -> None:
+	"""After a document posted its stock: the units in stock of each (item, warehouse) it touched still fit
+	ERPNext's stock there (PRODUCT.md §6). A shipment that carried untraced stock another document took since
+	it was saved is refused here, naming what to do."""
+	for item_code, warehouse in sorted(pairs):
+		units = units_in_stock(item_code, warehouse)
+		stock = bin_qty(item_code, warehouse)
+		if units > stock + EPSILON:
+			frappe.throw(
+				_(
+					"{0} would leave {1} units of {2} in stock in {3}, but ERPNext's stock there would be {4}: the "
+					"untraced stock it was to carry is no longer there. Save it again so it picks units, or lower "
+					"its quantity."
+				).format(doc.name, units, frappe.bold(item_code), frappe.bold(warehouse), stock),
+				NotEnoughUnitsError,
+				title=_("Not Enough Stock"),
+			)
 
 
 def on_cancel(doc) -> None:
@@ -461,6 +495,7 @@ def on_cancel(doc) -> None:
 	if cint(doc.get("is_return")):
 		cancel_return(doc)
 		return
+	_cancel_internal_transfer(doc, kind)
 	# ERPNext puts the stock back in the warehouse: the units come back too, held by the cancelled document
 	# (Allocated to it, never picked by anyone else) until its amendment takes them over or they are released.
 	shipped = frappe.db.sql(
@@ -485,6 +520,59 @@ def on_cancel(doc) -> None:
 		title=_("Units Back in Stock"),
 		indicator="orange",
 	)
+
+
+def _cancel_internal_transfer(doc, kind: Kind) -> None:
+	"""ERPNext takes the stock back out of the target warehouse: the units it moved there come back to their
+	row's warehouse, held by the cancelled document like a cancelled shipment's. Refused, naming them, when one
+	has moved on from where the transfer put it."""
+	moved = frappe.db.sql(
+		"""SELECT r.name, r.status, r.warehouse FROM `tabSerial Record Event` e
+		JOIN `tabSerial Record` r ON r.name = e.parent
+		WHERE e.reference_doctype = %s AND e.reference_name = %s AND e.event = %s FOR UPDATE""",
+		(doc.doctype, doc.name, rules.INTERNAL_TRANSFER),
+		as_dict=True,
+	)
+	if not moved:
+		return
+	rows = {}
+	for row, _config in traced_rows(doc):
+		if is_internal_transfer(doc, row):
+			rows.setdefault((row.item_code, target_of(row)), row)
+	item_of = dict(
+		frappe.db.sql(
+			f"SELECT name, item_code FROM `tabSerial Record` WHERE name IN ({placeholders([m.name for m in moved])})",
+			[m.name for m in moved],
+		)
+	)
+	stuck, groups = [], {}
+	for unit in moved:
+		row = rows.get((item_of[unit.name], unit.warehouse))
+		if unit.status != rules.AVAILABLE or row is None:
+			stuck.append(unit.name)
+		else:
+			groups.setdefault(row.name, (row, []))[1].append(unit.name)
+	if stuck:
+		frappe.throw(
+			_(
+				"{0} cannot be cancelled: units it moved to the internal customer's warehouse have moved on since: "
+				"{1}."
+			).format(doc.name, name_units(sorted(stuck))),
+			ReturnError,
+			title=_("Units Have Moved On"),
+		)
+	for row, names in groups.values():
+		move(
+			names,
+			rules.INTERNAL_TRANSFER_CANCELLED,
+			Reference(doc.doctype, doc.name, _("cancelled: back to {0}").format(row.warehouse)),
+			set_values={
+				"warehouse": row.warehouse,
+				kind.link_field: doc.name,
+				"shipment_row": row.name,
+				"allocated_on": now(),
+			},
+		)
 
 
 def release_cancelled(doc) -> int:
@@ -624,7 +712,7 @@ def cancel_return(doc) -> None:
 	by_warehouse: dict[str | None, list[str]] = {}
 	rows = [u.shipment_row for u in units if u.shipment_row]
 	origin = {}
-	for table in ("Delivery Note Item", "Sales Invoice Item"):
+	for table in ("Delivery Note Item", "Sales Invoice Item", "Packed Item"):
 		for part in chunks(rows):
 			origin.update(
 				frappe.db.sql(

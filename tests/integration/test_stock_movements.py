@@ -173,13 +173,30 @@ def test_bad_listed_units_are_refused_naming_them_and_change_nothing(case):
 	assert after == before
 
 
-def test_a_shortfall_is_refused_and_names_the_untraced_stock():
+def test_untraced_stock_leaves_after_the_units_and_is_never_frozen():
 	item = serial_item()
-	produce(item, 1)
+	units = produce(item, 1)
 	receive(item, 2, warehouse(FG))  # bought in: untraced
 	assert bin_qty(item, FG) == 3 and units_in_stock(item, FG) == 1
+	se = issue(item, 2)  # the unit first, then 1 of the untraced stock
+	assert status_of(units) == {units[0]: lc.ISSUED}
+	assert bin_qty(item, FG) == 1 and units_in_stock(item, FG) == 0
+	se.reload()
+	se.cancel()
+	assert status_of(units) == {units[0]: lc.AVAILABLE}
+	assert bin_qty(item, FG) == 3 and units_in_stock(item, FG) == 1
+
+
+def test_a_shortfall_is_refused_naming_why_the_units_there_cannot_go():
+	item = serial_item()
+	produce(item, 2)
+	make_delivery_note(item, 2)  # a draft holds both units
+	receive(item, 1, warehouse(FG))  # bought in: untraced
 	se = issue(item, 2, submit=False)
-	with refused(MovementError, match=r"only 1 Available.*2(\.0)? of ERPNext's stock there is untraced"):
+	with refused(
+		MovementError,
+		match=r"only 0 traced units and 1(\.0)? untraced.*2(\.0)? are allocated to draft shipments",
+	):
 		se.submit()
 
 
@@ -192,7 +209,7 @@ def test_a_returned_unit_is_issued_only_when_listed_and_its_cancel_makes_it_retu
 	ret.insert()
 	ret.submit()
 	assert status_of(units)[units[0]] == lc.RETURNED
-	with refused(MovementError, match="Available units"):
+	with refused(MovementError, match="Returned and wait for Restock After Inspection"):
 		issue(item, 1)  # FIFO never takes a returned unit: it waits for inspection
 	se = issue(item, 1, serials=[units[0]])  # scrapped after inspection
 	assert status_of(units)[units[0]] == lc.ISSUED
@@ -523,8 +540,9 @@ def test_existing_stock_gets_units_only_by_the_stock_managers_explicit_step():
 
 	item = serial_item()
 	receive(item, 3, warehouse(FG))  # there before tracing, or bought in
+	settings(ship_untraced=0)  # a plant that ships only units
 	dn = make_delivery_note(item, 2, insert=False)
-	with refused(NotEnoughUnitsError, match=r"3(\.0)? of ERPNext's stock of it there is untraced"):
+	with refused(NotEnoughUnitsError, match=r"3(\.0)? of ERPNext's stock there is untraced and Traceability"):
 		dn.insert()
 	result = register_existing_stock(item, warehouse(FG), 2)
 	assert result["count"] == 2

@@ -59,9 +59,28 @@ def test_a_returned_unit_is_available_again_only_by_the_explicit_restock():
 def test_issued_and_consumed_come_back_only_by_cancelling_what_caused_them():
 	for event, (froms, _to) in lc.MOVES.items():
 		if lc.ISSUED in froms:
-			assert event == lc.ISSUE_CANCELLED
+			# each way of leaving stock has its own undo: a cancelled issue, a cancelled purchase return
+			assert event in (lc.ISSUE_CANCELLED, lc.RETURN_TO_SUPPLIER_CANCELLED)
 		if lc.CONSUMED in froms:
 			assert event == lc.CONSUME_CANCELLED
+
+
+def test_received_units_enter_like_made_ones_and_leave_to_the_supplier():
+	assert lc.allowed_from(lc.RECEIVED) == (None,)
+	assert lc.target_status(lc.RECEIVED) == lc.AVAILABLE
+	assert set(lc.allowed_from(lc.RETURN_TO_SUPPLIER)) == {lc.AVAILABLE, lc.RETURNED}
+	assert lc.target_status(lc.RETURN_TO_SUPPLIER) == lc.ISSUED
+	assert lc.target_status(lc.RETURN_TO_SUPPLIER_CANCELLED, lc.RETURNED) == lc.RETURNED
+	with pytest.raises(lc.MoveNotAllowed):
+		lc.check_move(lc.RETURN_TO_SUPPLIER, {"A": lc.SHIPPED})
+	assert lc.RETURN_TO_SUPPLIER in lc.BLOCKED_WHILE_HELD
+
+
+def test_an_internal_transfer_lands_the_allocated_units_and_is_undone_to_allocated():
+	assert lc.allowed_from(lc.INTERNAL_TRANSFER) == (lc.ALLOCATED,)
+	assert lc.target_status(lc.INTERNAL_TRANSFER) == lc.AVAILABLE
+	assert lc.target_status(lc.INTERNAL_TRANSFER_CANCELLED) == lc.ALLOCATED
+	assert lc.INTERNAL_TRANSFER in lc.BLOCKED_WHILE_HELD
 
 
 def test_an_undo_goes_back_to_where_the_unit_came_from():
@@ -130,5 +149,7 @@ def test_a_held_unit_may_not_go_anywhere_but_may_be_undone_or_released(event):
 		lc.ISSUE,
 		lc.CONSUME,
 		lc.RESERVED,
+		lc.RETURN_TO_SUPPLIER,
+		lc.INTERNAL_TRANSFER,
 	)
 	assert offenders == (["SN-1"] if sends_it_somewhere else [])

@@ -1,0 +1,145 @@
+"""What every movement reads from ERPNext: a document's traced rows and their quantities, and the stock of an
+item in a warehouse as ERPNext and the units see it (in stock, untraced, held, busy).
+
+Shipments (shipment.py), stock movements (movements.py), receipts (receiving.py) and the ledger safety net
+(ledger.py) all import from here; nothing here imports them, so there is no import circle between them.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from assetblaze_trace.exceptions import AllocationError
+from assetblaze_trace.services.config import ItemTraceConfig, resolve_item
+
+EPSILON = 1e-9
+IN_STOCK_SQL = "('Available', 'Allocated', 'Returned')"
+
+
+def rows_of(doc) -> list:
+	"""The rows that carry stock: a Pick List's locations; otherwise the items, and the components a Product
+	Bundle packs (Packed Item rows post the stock of a bundle, the bundle's own row posts none)."""
+	if doc.doctype == "Pick List":
+		return doc.get("locations") or []
+	return (doc.get("items") or []) + (doc.get("packed_items") or [])
+
+
+def traced_rows(doc) -> list[tuple[object, ItemTraceConfig]]:
+	out = []
+	parents = None
+	for row in rows_of(doc):
+		if not row.item_code:
+			continue
+		config = resolve_item(row.item_code)
+		if not config.is_traced:
+			continue
+		if row.doctype == "Packed Item":
+			# a packed component ships against the bundle row's order
+			parents = parents if parents is not None else {r.name: r for r in doc.get("items") or []}
+			parent = parents.get(row.parent_detail_docname)
+			if parent is not None:
+				row._bundle_row = parent
+				for field in ("against_sales_order", "sales_order", "so_detail"):
+					if parent.get(field) and not row.get(field):
+						setattr(row, field, parent.get(field))
+		out.append((row, config))
+	return out
+
+
+def target_of(row) -> str | None:
+	"""Where a shipment row delivers to when the customer is the company itself (an internal transfer)."""
+	return row.get("target_warehouse") or (getattr(row, "_bundle_row", None) or {}).get("target_warehouse")
+
+
+def row_qty(row, config: ItemTraceConfig) -> float:
+	qty = abs(flt(row.get("stock_qty") or row.get("transfer_qty") or row.get("qty")))
+	if config.is_serial and abs(qty - round(qty)) > EPSILON:
+		frappe.throw(
+			_(
+				"Row {0}: item {1} is traced by serial number, so its quantity must be a whole number of units (it is {2})."
+			).format(row.idx, frappe.bold(row.item_code), qty),
+			AllocationError,
+			title=_("Whole Units Needed"),
+		)
+	return round(qty) if config.is_serial else qty
+
+
+def in_stock_breakdown(item_code: str, warehouse: str) -> dict[str, float]:
+	"""The quantity of units in stock there, by status."""
+	return dict(
+		frappe.db.sql(
+			"SELECT status, SUM(qty) FROM `tabSerial Record` WHERE item_code = %s AND warehouse = %s "
+			f"AND status IN {IN_STOCK_SQL} GROUP BY status",
+			(item_code, warehouse),
+		)
+	)
+
+
+def units_in_stock(item_code: str, warehouse: str) -> float:
+	return sum(flt(v) for v in in_stock_breakdown(item_code, warehouse).values())
+
+
+def held_qty(item_code: str, warehouse: str) -> float:
+	"""Units of an item in a warehouse that are in stock but on hold."""
+	return flt(
+		frappe.db.sql(
+			"SELECT SUM(qty) FROM `tabSerial Record` WHERE item_code = %s AND warehouse = %s AND on_hold = 1 "
+			f"AND status IN {IN_STOCK_SQL}",
+			(item_code, warehouse),
+		)[0][0]
+	)
+
+
+def bin_qty(item_code: str, warehouse: str) -> float:
+	return flt(frappe.db.get_value("Bin", {"item_code": item_code, "warehouse": warehouse}, "actual_qty"))
+
+
+def untraced_qty(item_code: str, warehouse: str, *, already_out: float = 0) -> float:
+	"""ERPNext's stock of a traced item in a warehouse that no unit stands for (``already_out``: stock this
+	document has already taken out of the Bin, which the units have not followed yet)."""
+	return max(bin_qty(item_code, warehouse) + already_out - units_in_stock(item_code, warehouse), 0)
+
+
+def why_not_taken(item_code: str, warehouse: str, *, untraced_allowed: bool, already_out: float = 0) -> str:
+	"""Why the stock there could not cover a document: each cause named with its quantity (units on hold, units
+	Returned and waiting for *Restock After Inspection*, units held by draft shipments or pick lists, units
+	reserved for other Sales Orders, untraced stock a shipment may not carry). Empty when nothing is there."""
+	rows = frappe.db.sql(
+		f"""SELECT status, on_hold, sales_order IS NOT NULL AS reserved, SUM(qty) AS qty FROM `tabSerial Record`
+		WHERE item_code = %s AND warehouse = %s AND status IN {IN_STOCK_SQL}
+		GROUP BY status, on_hold, reserved""",
+		(item_code, warehouse),
+		as_dict=True,
+	)
+	held = sum(flt(r.qty) for r in rows if r.on_hold)
+	returned = sum(flt(r.qty) for r in rows if not r.on_hold and r.status == "Returned")
+	allocated = sum(flt(r.qty) for r in rows if not r.on_hold and r.status == "Allocated")
+	reserved = sum(flt(r.qty) for r in rows if not r.on_hold and r.status == "Available" and r.reserved)
+	reasons = []
+	if held > EPSILON:
+		reasons.append(_("{0} are on hold (release the hold first)").format(held))
+	if returned > EPSILON:
+		reasons.append(
+			_(
+				"{0} are Returned and wait for Restock After Inspection (restock them, or list one by hand to issue it)"
+			).format(returned)
+		)
+	if allocated > EPSILON:
+		reasons.append(_("{0} are allocated to draft shipments or pick lists").format(allocated))
+	if reserved > EPSILON:
+		reasons.append(
+			_("{0} are reserved for Sales Orders (another order's units are picked only by hand)").format(
+				reserved
+			)
+		)
+	untraced = untraced_qty(item_code, warehouse, already_out=already_out)
+	if untraced > EPSILON and not untraced_allowed:
+		reasons.append(
+			_(
+				"{0} of ERPNext's stock there is untraced and Traceability Settings do not let shipments carry "
+				"untraced stock (tick Ship Untraced Stock, or give it units with Register Existing Stock)"
+			).format(untraced)
+		)
+	return "; ".join(reasons)
