@@ -44,6 +44,23 @@ doc_events = {
 		"on_cancel": "assetblaze_trace.overrides.sales_invoice.on_cancel",
 		"on_trash": "assetblaze_trace.overrides.sales_invoice.on_trash",
 	},
+	"Purchase Receipt": {
+		"validate": "assetblaze_trace.overrides.purchase_receipt.validate",
+		"on_submit": "assetblaze_trace.overrides.purchase_receipt.on_submit",
+		"before_cancel": "assetblaze_trace.overrides.purchase_receipt.before_cancel",
+		"on_cancel": "assetblaze_trace.overrides.purchase_receipt.on_cancel",
+	},
+	"Purchase Invoice": {
+		"validate": "assetblaze_trace.overrides.purchase_receipt.validate",
+		"on_submit": "assetblaze_trace.overrides.purchase_receipt.on_submit",
+		"before_cancel": "assetblaze_trace.overrides.purchase_receipt.before_cancel",
+		"on_cancel": "assetblaze_trace.overrides.purchase_receipt.on_cancel",
+	},
+	# the safety net: any other voucher that posts stock of a traced item leaves the records equal to it
+	"*": {
+		"on_submit": "assetblaze_trace.overrides.ledger.on_submit",
+		"on_cancel": "assetblaze_trace.overrides.ledger.on_cancel",
+	},
 	"Sales Order": {
 		"on_cancel": "assetblaze_trace.overrides.sales_order.on_cancel",
 	},

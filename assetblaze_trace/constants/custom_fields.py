@@ -130,7 +130,27 @@ CUSTOM_FIELDS = {
 			"insert_after": "trace_section",
 			"depends_on": ENABLED,
 			"description": "One serial or lot per line, typed or scanned. Left blank, they are picked FIFO "
-			"(shipments on save, stock movements on submit).",
+			"(shipments on save, stock movements on submit). On a Material Receipt: the supplier's serials or lot.",
+			"no_copy": 1,
+			"translatable": 0,
+		},
+	],
+	("Purchase Receipt Item", "Purchase Invoice Item", "Packed Item"): [
+		{
+			"fieldname": "trace_section",
+			"fieldtype": "Section Break",
+			"label": "Traceability",
+			"insert_after": "batch_no",
+			"depends_on": ENABLED,
+		},
+		{
+			"fieldname": "trace_serials",
+			"fieldtype": "Long Text",
+			"label": "Traced Serials",
+			"insert_after": "trace_section",
+			"depends_on": ENABLED,
+			"description": "Receiving: the supplier's serials (one per unit) or lot number, typed, pasted or scanned; "
+			"left blank, the stock is untraced quantity. Returns and bundles: the units that leave, else FIFO.",
 			"no_copy": 1,
 			"translatable": 0,
 		},

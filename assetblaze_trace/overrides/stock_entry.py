@@ -1,13 +1,15 @@
 """Stock Entry events: Manufacture makes units; every purpose moves the traced units of its rows
 (services/movements.py holds the table of what each purpose does); cancelling undoes both."""
 
-from assetblaze_trace.services import generation, movements
+from assetblaze_trace.services import generation, movements, receiving
 from assetblaze_trace.services.settings import is_enabled
 
 
 def validate(doc, method=None):
 	if is_enabled() and doc.purpose == "Manufacture":
 		generation.validate_completion(doc)
+	if is_enabled():
+		receiving.validate(doc)  # a Material Receipt's supplier serials or lot
 
 
 def before_submit(doc, method=None):
@@ -19,6 +21,7 @@ def on_submit(doc, method=None):
 	if not is_enabled():
 		return
 	movements.submit(doc)  # components first: a unit never consumes itself
+	receiving.receive(doc)
 	if doc.purpose == "Manufacture":
 		generation.generate(doc)
 
@@ -27,10 +30,12 @@ def before_cancel(doc, method=None):
 	movements.refuse_cancel_under_a_later_count(doc)
 	if doc.purpose == "Manufacture":
 		generation.check_take_back(doc)
+	receiving.check_cancel(doc)
 
 
 def on_cancel(doc, method=None):
 	# Undone whatever the toggle says now: records must follow the stock ERPNext puts back.
 	if doc.purpose == "Manufacture":
 		generation.take_back_entry(doc)
+	receiving.cancel(doc)
 	movements.cancel(doc)

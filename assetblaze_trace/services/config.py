@@ -65,7 +65,7 @@ def resolve_item(item_code: str, *, ignore_toggle: bool = False) -> ItemTraceCon
 	item = frappe.db.get_value(
 		"Item",
 		item_code,
-		["item_group", "trace_type", "trace_serial_format", "has_serial_no", "has_batch_no"],
+		["item_group", "trace_type", "trace_serial_format", "has_serial_no", "has_batch_no", "is_stock_item"],
 		as_dict=True,
 	)
 	if not item:
@@ -85,7 +85,8 @@ def resolve_item(item_code: str, *, ignore_toggle: bool = False) -> ItemTraceCon
 	)
 	native = "Serial No" if item.has_serial_no else ("Batch No" if item.has_batch_no else None)
 	effective = type_resolved.value or "None"
-	if native or not (settings.enabled or ignore_toggle):
+	if native or not (settings.enabled or ignore_toggle) or not item.is_stock_item:
+		# (an item that keeps no stock — a service, a Product Bundle — has no units: a bundle's components do)
 		effective = "None"
 
 	config = ItemTraceConfig(

@@ -389,6 +389,13 @@ def _unit_node(u, *, level: int, parent: str, made_by: str | None = None) -> dic
 		"made_by": made_by,
 		"company": u.company,
 		"key": u.name,
+		# a unit bought with the supplier's serial or lot: the trace backward ends at it, with who sold it
+		"supplier": u.get("supplier"),
+		"purchase_receipt": u.get("receipt_voucher_no")
+		if u.get("receipt_voucher_type") == "Purchase Receipt"
+		else None,
+		"receipt_voucher_type": u.get("receipt_voucher_type"),
+		"receipt_voucher_no": u.get("receipt_voucher_no"),
 	}
 
 
@@ -401,7 +408,8 @@ def _add_unit_details(nodes: list[dict], kinds) -> None:
 		u.name: u
 		for u in frappe.db.sql(
 			f"""SELECT r.name, r.serial_no, r.item_code, r.qty, r.status, r.sales_order, r.warehouse, r.customer,
-				r.delivery_note, r.sales_invoice, r.on_hold, r.stock_entry, r.company
+				r.delivery_note, r.sales_invoice, r.on_hold, r.stock_entry, r.company, r.supplier,
+				r.receipt_voucher_type, r.receipt_voucher_no
 			FROM {json_names()} JOIN `tabSerial Record` r ON r.name = j.name""",
 			{"names": as_json(names)},
 			as_dict=True,
@@ -464,6 +472,11 @@ def _visible(nodes: list[dict]) -> list[dict]:
 			for fieldname in hidden_fields:
 				if n.get(fieldname):
 					n[fieldname] = None
+	receipts = {n.get("receipt_voucher_type") for n in nodes} - {None}
+	unreadable = {dt for dt in receipts if not frappe.has_permission(dt, "read")}
+	for n in nodes:
+		if n.get("receipt_voucher_type") in unreadable:
+			n["receipt_voucher_no"] = None
 	return nodes
 
 

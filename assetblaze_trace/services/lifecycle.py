@@ -49,6 +49,9 @@ UNIT_COLUMNS = (
 	"customer",
 	"reserved_on",
 	"split_from",
+	"supplier",
+	"receipt_voucher_type",
+	"receipt_voucher_no",
 )
 _META_COLUMNS = ("creation", "modified", "owner", "modified_by", "docstatus")
 

@@ -64,6 +64,7 @@ def allocate(doc) -> None:
 	kind = kind_of(doc)
 	if not kind or cint(doc.get("is_return")):
 		return
+	_name_packed_rows(doc)
 	rows = traced_rows(doc)
 	reference = Reference(doc.doctype, doc.name)
 	doc._untraced_claims = {}
@@ -104,6 +105,16 @@ def allocate(doc) -> None:
 			_allocate_serial_row(doc, kind, row, config, by_row.get(row.name, []), reference)
 		else:
 			_allocate_batch_row(doc, kind, row, config, by_row.get(row.name, []), reference)
+
+
+def _name_packed_rows(doc) -> None:
+	"""ERPNext packs a bundle's components during validate, after Frappe named the document's rows: a packed
+	row gets its name now (as Frappe would on insert), so its units can point at it."""
+	from frappe.model.naming import set_new_name
+
+	for row in doc.get("packed_items") or []:
+		if not row.name:
+			set_new_name(row)
 
 
 def _take_over_cancelled(doc, kind: Kind, rows, reference: Reference) -> None:

@@ -35,3 +35,13 @@ def each_test_rolls_back():
 	frappe.set_user("Administrator")
 	clear_cache()
 	frappe.local.message_log = []
+
+
+@pytest.fixture(scope="session")
+def unknown_voucher():
+	"""A submittable DocType the app has never heard of (made once per test site, before any test's transaction:
+	creating its table commits)."""
+	from tests.integration.factories import unknown_voucher_doctype
+
+	frappe.db.rollback()
+	return unknown_voucher_doctype()

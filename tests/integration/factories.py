@@ -343,3 +343,180 @@ def refused(exc, match: str | None = None):
 	with pytest.raises(exc, match=match):
 		yield
 	frappe.db.rollback(save_point="refused")
+
+
+def batch_item(stock: float = 0, **fields) -> str:
+	"""A lot-traced item of its own group (bought or made)."""
+	group = make_item_group(trace_type="Batch")
+	item = make_item(item_group=group, **fields)
+	if stock:
+		receive(item, stock)
+	return item
+
+
+def purchase_receipt(
+	item_code: str,
+	qty: float,
+	serials: list[str] | str | None = None,
+	wh: str | None = None,
+	supplier: str | None = None,
+	submit: bool = True,
+	doctype: str = "Purchase Receipt",
+):
+	"""Goods bought on a Purchase Receipt (or a Purchase Invoice with Update Stock), the supplier's serials or
+	lot listed in the row's Traced Serials."""
+	doc = frappe.get_doc(
+		{
+			"doctype": doctype,
+			"supplier": supplier or make_supplier(),
+			"company": company(),
+			"posting_date": nowdate(),
+			**({"update_stock": 1} if doctype == "Purchase Invoice" else {}),
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": qty,
+					"rate": 5,
+					"warehouse": wh or warehouse("Stores"),
+					"trace_serials": serials
+					if isinstance(serials, str) or serials is None
+					else "\n".join(serials),
+				}
+			],
+		}
+	)
+	doc.insert()
+	if submit:
+		doc.submit()
+	return doc
+
+
+def purchase_return(receipt, qty: float, serials: list[str] | None = None, submit: bool = True):
+	"""ERPNext's own return mapping (Purchase Receipt / Invoice → Create → Return)."""
+	if receipt.doctype == "Purchase Receipt":
+		from erpnext.stock.doctype.purchase_receipt.purchase_receipt import make_purchase_return
+	else:
+		from erpnext.accounts.doctype.purchase_invoice.purchase_invoice import (
+			make_debit_note as make_purchase_return,
+		)
+
+	ret = make_purchase_return(receipt.name)
+	ret.items[0].qty = -abs(qty)
+	if ret.items[0].get("received_qty") is not None:
+		ret.items[0].received_qty = -abs(qty)
+	ret.items[0].trace_serials = "\n".join(serials or [])
+	ret.insert()
+	if submit:
+		ret.submit()
+	return ret
+
+
+def internal_customer() -> str:
+	"""The company's own customer, for transfers between its warehouses (ERPNext's internal customer)."""
+	name = frappe.db.get_value(
+		"Customer", {"is_internal_customer": 1, "represents_company": company()}, "name"
+	)
+	if name:
+		return name
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": uid("INTERNAL"),
+			"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups",
+			"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+			"is_internal_customer": 1,
+			"represents_company": company(),
+			"companies": [{"company": company()}],
+		}
+	)
+	doc.insert()
+	return doc.name
+
+
+VOUCHER = "AssetBlaze Test Voucher"
+
+
+def unknown_voucher_doctype() -> str:
+	"""A submittable DocType no part of the app knows, standing for another app's document that posts stock. Its
+	rows follow ERPNext's convention for stock vouchers (a child table "<voucher> Item" with a Serial and Batch
+	Bundle field, which ERPNext's ledger writes to on cancel). Made once per test site: creating a table commits."""
+	child = f"{VOUCHER} Item"
+	if not frappe.db.exists("DocType", child):
+		frappe.get_doc(
+			{
+				"doctype": "DocType",
+				"name": child,
+				"module": "Traceability",
+				"custom": 1,
+				"istable": 1,
+				"fields": [
+					{"fieldname": "item_code", "fieldtype": "Link", "options": "Item", "label": "Item"},
+					{
+						"fieldname": "warehouse",
+						"fieldtype": "Link",
+						"options": "Warehouse",
+						"label": "Warehouse",
+					},
+					{"fieldname": "qty", "fieldtype": "Float", "label": "Qty"},
+					{
+						"fieldname": "serial_and_batch_bundle",
+						"fieldtype": "Link",
+						"options": "Serial and Batch Bundle",
+						"label": "Bundle",
+					},
+				],
+			}
+		).insert()
+	if frappe.db.exists("DocType", VOUCHER) and not frappe.db.exists(
+		"DocField", {"parent": VOUCHER, "fieldname": "items"}
+	):
+		frappe.delete_doc("DocType", VOUCHER, force=True)  # an earlier shape of it
+	if not frappe.db.exists("DocType", VOUCHER):
+		frappe.get_doc(
+			{
+				"doctype": "DocType",
+				"name": VOUCHER,
+				"module": "Traceability",
+				"custom": 1,
+				"is_submittable": 1,
+				"autoname": "hash",
+				"fields": [{"fieldname": "items", "fieldtype": "Table", "options": child, "label": "Items"}],
+				"permissions": [
+					{"role": "System Manager", "read": 1, "write": 1, "create": 1, "submit": 1, "cancel": 1}
+				],
+			}
+		).insert()
+	frappe.db.commit()
+	return VOUCHER
+
+
+def unknown_voucher(item: str, wh: str, qty: float):
+	"""A draft of the unknown voucher moving ``qty`` (negative: out) of ``item`` in warehouse kind ``wh``."""
+	return frappe.get_doc(
+		{"doctype": VOUCHER, "items": [{"item_code": item, "warehouse": warehouse(wh), "qty": qty}]}
+	).insert()
+
+
+def post_stock(doc, cancel: bool = False) -> None:
+	"""What another app's controller does in its on_submit / on_cancel: ERPNext's make_sl_entries for its rows
+	(on cancel, the entries flagged cancelled, which ERPNext reverses)."""
+	from erpnext.stock.stock_ledger import make_sl_entries
+
+	entries = [
+		frappe._dict(
+			item_code=row.item_code,
+			warehouse=row.warehouse,
+			actual_qty=row.qty,
+			posting_date=nowdate(),
+			posting_time=frappe.utils.nowtime(),
+			voucher_type=doc.doctype,
+			voucher_no=doc.name,
+			voucher_detail_no=row.name,
+			company=company(),
+			incoming_rate=10 if row.qty > 0 else 0,
+			is_cancelled=1 if cancel else 0,
+			stock_uom="Nos",
+		)
+		for row in doc.items
+	]
+	make_sl_entries(entries)

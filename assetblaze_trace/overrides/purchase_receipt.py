@@ -1,0 +1,28 @@
+"""Purchase Receipt / Purchase Invoice (Update Stock) events: the supplier's serials and lots become units on
+submit (receiving.py); a return sends units back to the supplier (movements.py); cancelling undoes either."""
+
+from assetblaze_trace.services import movements, receiving
+from assetblaze_trace.services.settings import is_enabled
+
+
+def validate(doc, method=None):
+	if is_enabled():
+		receiving.validate(doc)
+
+
+def on_submit(doc, method=None):
+	if not is_enabled():
+		return
+	receiving.receive(doc)
+	movements.submit(doc)
+
+
+def before_cancel(doc, method=None):
+	movements.refuse_cancel_under_a_later_count(doc)
+	receiving.check_cancel(doc)
+
+
+def on_cancel(doc, method=None):
+	# undone whatever the toggle says now: records must follow the stock ERPNext takes back
+	receiving.cancel(doc)
+	movements.cancel(doc)
