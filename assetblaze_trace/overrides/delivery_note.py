@@ -2,6 +2,7 @@
 
 from assetblaze_trace.services import movements, shipment
 from assetblaze_trace.services.settings import is_enabled
+from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def validate(doc, method=None):
@@ -29,6 +30,7 @@ def before_cancel(doc, method=None):
 def on_cancel(doc, method=None):
 	if is_enabled():
 		shipment.on_cancel(doc)
+	assert_units_fit(doc)
 
 
 def on_trash(doc, method=None):

@@ -3,13 +3,18 @@ row and that posted stock of a traced item are acted on (services/ledger.py)."""
 
 from assetblaze_trace.services import ledger
 from assetblaze_trace.services.settings import is_enabled
+from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def on_submit(doc, method=None):
 	if is_enabled() and doc.doctype not in ledger.FOLLOWED:
-		ledger.submit(doc)
+		pairs = ledger.submit(doc)
+		if pairs:
+			assert_units_fit(doc, pairs)
 
 
 def on_cancel(doc, method=None):
 	if doc.doctype not in ledger.FOLLOWED:
 		ledger.cancel(doc)
+		if ledger.has_traced_stock(doc):
+			assert_units_fit(doc)

@@ -3,6 +3,7 @@ submit (receiving.py); a return sends units back to the supplier (movements.py);
 
 from assetblaze_trace.services import movements, receiving
 from assetblaze_trace.services.settings import is_enabled
+from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def validate(doc, method=None):
@@ -15,6 +16,7 @@ def on_submit(doc, method=None):
 		return
 	receiving.receive(doc)
 	movements.submit(doc)
+	assert_units_fit(doc)
 
 
 def before_cancel(doc, method=None):
@@ -26,3 +28,4 @@ def on_cancel(doc, method=None):
 	# undone whatever the toggle says now: records must follow the stock ERPNext takes back
 	receiving.cancel(doc)
 	movements.cancel(doc)
+	assert_units_fit(doc)

@@ -3,6 +3,7 @@
 
 from assetblaze_trace.services import generation, movements, receiving
 from assetblaze_trace.services.settings import is_enabled
+from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def validate(doc, method=None):
@@ -24,6 +25,7 @@ def on_submit(doc, method=None):
 	receiving.receive(doc)
 	if doc.purpose == "Manufacture":
 		generation.generate(doc)
+	assert_units_fit(doc)
 
 
 def before_cancel(doc, method=None):
@@ -39,3 +41,4 @@ def on_cancel(doc, method=None):
 		generation.take_back_entry(doc)
 	receiving.cancel(doc)
 	movements.cancel(doc)
+	assert_units_fit(doc)

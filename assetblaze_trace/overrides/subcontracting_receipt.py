@@ -2,11 +2,13 @@
 
 from assetblaze_trace.services import movements
 from assetblaze_trace.services.settings import is_enabled
+from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def on_submit(doc, method=None):
 	if is_enabled():
 		movements.submit(doc)
+		assert_units_fit(doc)
 
 
 def before_cancel(doc, method=None):
@@ -15,3 +17,4 @@ def before_cancel(doc, method=None):
 
 def on_cancel(doc, method=None):
 	movements.cancel(doc)
+	assert_units_fit(doc)

@@ -38,25 +38,32 @@ FOLLOWED = frozenset(
 )
 
 
-def _posted(doc) -> list[tuple[str, str, float]]:
+def _posted(doc, cancelled: bool = False) -> list[tuple[str, str, float]]:
 	"""(item, warehouse, quantity out) the voucher posted for traced items (one indexed read)."""
 	rows = frappe.db.sql(
 		"""SELECT item_code, warehouse, SUM(actual_qty) FROM `tabStock Ledger Entry`
-		WHERE voucher_no = %s AND voucher_type = %s AND is_cancelled = 0 GROUP BY item_code, warehouse""",
-		(doc.name, doc.doctype),
+		WHERE voucher_no = %s AND voucher_type = %s AND is_cancelled = %s GROUP BY item_code, warehouse""",
+		(doc.name, doc.doctype, int(cancelled)),
 	)
 	return [(item, wh, -flt(qty)) for item, wh, qty in rows if resolve_item(item).is_traced]
 
 
-def submit(doc) -> None:
+def has_traced_stock(doc) -> bool:
+	return bool(_posted(doc, cancelled=True))
+
+
+def submit(doc) -> set[tuple[str, str]]:
+	"""Returns the (item, warehouse) of traced stock the voucher posted (empty for the many that post none)."""
 	if doc.doctype in FOLLOWED:
-		return
-	for item_code, warehouse, out in _posted(doc):
+		return set()
+	posted = _posted(doc)
+	for item_code, warehouse, out in posted:
 		if out <= EPSILON:
 			continue  # stock in: untraced quantity
 		excess = units_in_stock(item_code, warehouse) - bin_qty(item_code, warehouse)
 		if excess > EPSILON:
 			_issue(doc, item_code, warehouse, excess)
+	return {(item, wh) for item, wh, _out in posted}
 
 
 def _issue(doc, item_code: str, warehouse: str, excess: float) -> None:

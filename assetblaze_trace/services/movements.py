@@ -601,7 +601,8 @@ def refuse_cancel_under_a_later_count(doc) -> None:
 
 def _warehouses_of(doc) -> set[tuple[str, str]]:
 	out = set()
-	for row in (doc.get("items") or []) + (doc.get("supplied_items") or []):
+	rows = (doc.get("items") or []) + (doc.get("supplied_items") or []) + (doc.get("packed_items") or [])
+	for row in rows:
 		item = row.get("item_code") or row.get("rm_item_code")
 		for field in ("s_warehouse", "t_warehouse", "warehouse", "target_warehouse"):
 			if row.get(field):

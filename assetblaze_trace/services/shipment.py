@@ -19,12 +19,11 @@ from assetblaze_trace.services.lifecycle import Reference, lock_units, move, nam
 from assetblaze_trace.services.settings import get_settings
 from assetblaze_trace.services.stock_rows import (
 	EPSILON,
-	bin_qty,
+	assert_units_fit,
 	row_qty,
 	rows_of,
 	target_of,
 	traced_rows,
-	units_in_stock,
 	untraced_qty,
 	why_not_taken,
 )
@@ -478,25 +477,6 @@ def ship(doc) -> None:
 			values["sales_order"] = row.get(kind.so_field)
 		move(list(current), rules.SHIP, reference, set_values=values, current=current)
 	assert_units_fit(doc, touched)
-
-
-def assert_units_fit(doc, pairs) -> None:
-	"""After a document posted its stock: the units in stock of each (item, warehouse) it touched still fit
-	ERPNext's stock there (PRODUCT.md §6). A shipment that carried untraced stock another document took since
-	it was saved is refused here, naming what to do."""
-	for item_code, warehouse in sorted(pairs):
-		units = units_in_stock(item_code, warehouse)
-		stock = bin_qty(item_code, warehouse)
-		if units > stock + EPSILON:
-			frappe.throw(
-				_(
-					"{0} would leave {1} units of {2} in stock in {3}, but ERPNext's stock there would be {4}: the "
-					"untraced stock it was to carry is no longer there. Save it again so it picks units, or lower "
-					"its quantity."
-				).format(doc.name, units, frappe.bold(item_code), frappe.bold(warehouse), stock),
-				NotEnoughUnitsError,
-				title=_("Not Enough Stock"),
-			)
 
 
 def on_cancel(doc) -> None:

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from assetblaze_trace.exceptions import AllocationError
+from assetblaze_trace.exceptions import AllocationError, NotEnoughUnitsError
 from assetblaze_trace.services.config import ItemTraceConfig, resolve_item
 
 EPSILON = 1e-9
@@ -143,3 +143,42 @@ def why_not_taken(item_code: str, warehouse: str, *, untraced_allowed: bool, alr
 			).format(untraced)
 		)
 	return "; ".join(reasons)
+
+
+def posted_pairs(doc) -> set[tuple[str, str]]:
+	"""(item, warehouse) of the traced items whose stock the document posted (its ledger entries, cancelled ones
+	too: one indexed read)."""
+	rows = frappe.db.sql(
+		"SELECT DISTINCT item_code, warehouse FROM `tabStock Ledger Entry` WHERE voucher_no = %s AND voucher_type = %s",
+		(doc.name, doc.doctype),
+	)
+	return {(item, wh) for item, wh in rows if resolve_item(item, ignore_toggle=True).is_traced}
+
+
+def assert_units_fit(doc, pairs=None) -> None:
+	"""After a document posted (or took back) its stock: the units in stock of each traced item and warehouse it
+	touched still fit ERPNext's stock there (PRODUCT.md §6). Refused otherwise, naming what to do: the last
+	guard behind every movement, whatever its kind."""
+	for item_code, warehouse in sorted(posted_pairs(doc) if pairs is None else pairs):
+		units, stock = units_in_stock(item_code, warehouse), bin_qty(item_code, warehouse)
+		if units <= stock + EPSILON:
+			continue
+		if doc.docstatus == 2:
+			hint = _(
+				"Its stock has been given units since (registered, received or moved in): take those units out "
+				"first (issue or transfer them), then cancel it."
+			)
+		else:
+			hint = _(
+				"The untraced stock it was to take is no longer there: save it again so it picks units, or lower its "
+				"quantity."
+			)
+		frappe.throw(
+			_(
+				"{0} {1} would leave {2} units of {3} in stock in {4}, but ERPNext's stock there would be {5}. {6}"
+			).format(
+				_(doc.doctype), doc.name, units, frappe.bold(item_code), frappe.bold(warehouse), stock, hint
+			),
+			NotEnoughUnitsError,
+			title=_("Records Would Disagree With Stock"),
+		)

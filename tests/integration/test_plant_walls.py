@@ -357,3 +357,17 @@ def test_a_voucher_that_would_take_held_units_is_refused_naming_them(unknown_vou
 	with refused(frappe.ValidationError, match=f"held or allocated.*{units[0]}"):
 		doc.submit()
 	assert status_of(units) == {units[0]: lc.AVAILABLE}
+
+
+def test_cancelling_a_receipt_whose_stock_was_given_units_since_is_refused():
+	"""The untraced stock a receipt brought was registered as units: cancelling the receipt would leave more
+	units than ERPNext's stock, so it is refused, naming what to do."""
+	from assetblaze_trace.api import register_existing_stock
+
+	item = serial_item()
+	pr = purchase_receipt(item, 2)  # untraced
+	register_existing_stock(item, warehouse(STORES), 2)
+	pr.reload()
+	with refused(frappe.ValidationError, match="given units since"):
+		pr.cancel()
+	assert bin_qty(item, STORES) == 2 == units_in_stock(item, STORES)
