@@ -1,7 +1,7 @@
 """Purchase Receipt / Purchase Invoice (Update Stock) events: the supplier's serials and lots become units on
 submit (receiving.py); a return sends units back to the supplier (movements.py); cancelling undoes either."""
 
-from assetblaze_trace.services import movements, receiving
+from assetblaze_trace.services import intercompany, movements, receiving
 from assetblaze_trace.services.settings import is_enabled
 from assetblaze_trace.services.stock_rows import assert_units_fit
 
@@ -15,6 +15,7 @@ def on_submit(doc, method=None):
 	if not is_enabled():
 		return
 	receiving.receive(doc)
+	intercompany.receive(doc)  # the same units another company of the group shipped
 	movements.submit(doc)
 	assert_units_fit(doc)
 
@@ -27,5 +28,6 @@ def before_cancel(doc, method=None):
 def on_cancel(doc, method=None):
 	# undone whatever the toggle says now: records must follow the stock ERPNext takes back
 	receiving.cancel(doc)
+	intercompany.cancel(doc)
 	movements.cancel(doc)
 	assert_units_fit(doc)

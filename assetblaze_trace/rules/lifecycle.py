@@ -15,6 +15,8 @@
                  Available / Returned ──► Issued    (Returned To Supplier: a Purchase Return)
                  Allocated ──► Available            (Transferred Internally: shipped to the company's own
                                                      internal customer, the units land in the target warehouse)
+                 Shipped ──► Available              (Received From Another Company: a sister company's internal
+                                                     Purchase Receipt receives the units the first one shipped)
 
 A unit in stock may be put *on hold* (a recall, a failed test): its status stays, but it is not allocated,
 shipped, transferred, issued or consumed until it is released from the hold.
@@ -65,6 +67,8 @@ RETURN_TO_SUPPLIER = "Returned To Supplier"
 RETURN_TO_SUPPLIER_CANCELLED = "Return To Supplier Cancelled"
 INTERNAL_TRANSFER = "Transferred Internally"
 INTERNAL_TRANSFER_CANCELLED = "Internal Transfer Cancelled"
+RECEIVED_FROM_COMPANY = "Received From Another Company"
+RECEIVED_FROM_COMPANY_CANCELLED = "Receipt From Another Company Cancelled"
 HOLD = "Put On Hold"
 HOLD_RELEASED = "Released From Hold"
 
@@ -101,6 +105,10 @@ MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	# warehouse instead of shipping them; cancelling it brings them back, held by the cancelled document
 	INTERNAL_TRANSFER: ((ALLOCATED,), AVAILABLE),
 	INTERNAL_TRANSFER_CANCELLED: ((AVAILABLE,), ALLOCATED),
+	# between companies: the units one company shipped to its sister are received by the sister's internal
+	# Purchase Receipt (identity follows the goods); cancelling that receipt ships them again
+	RECEIVED_FROM_COMPANY: ((SHIPPED,), AVAILABLE),
+	RECEIVED_FROM_COMPANY_CANCELLED: ((AVAILABLE,), SHIPPED),
 }
 
 # A hold (a recall, a failed test) is not a move: the status stays as it is, the unit stays where it is, and

@@ -108,6 +108,16 @@ MOVEMENTS: dict[tuple[str, str | None], Movement] = {
 		False,
 		"a return Purchase Invoice with Update Stock: as a Purchase Return",
 	),
+	("Purchase Receipt", "Internal Transfer"): Movement(
+		None,
+		True,
+		False,
+		"an internal Purchase Receipt of the same company (rows with a From Warehouse) moves the units the "
+		"internal Delivery Note put in transit on to its warehouse",
+	),
+	("Purchase Invoice", "Internal Transfer"): Movement(
+		None, True, False, "an internal Purchase Invoice with Update Stock: as an internal Purchase Receipt"
+	),
 	("Subcontracting Receipt", None): Movement(
 		rules.CONSUME,
 		False,
@@ -135,11 +145,13 @@ UNDONE_ON_CANCEL = (*UNDO, rules.TRANSFER)
 
 def movement_of(doc) -> Movement | None:
 	if doc.doctype in ("Purchase Receipt", "Purchase Invoice"):
-		if not cint(doc.get("is_return")) or (
-			doc.doctype == "Purchase Invoice" and not cint(doc.get("update_stock"))
-		):
-			return None  # receipts are receiving.py's
-		return MOVEMENTS[(doc.doctype, "Return")]
+		if doc.doctype == "Purchase Invoice" and not cint(doc.get("update_stock")):
+			return None
+		if cint(doc.get("is_return")):
+			return MOVEMENTS[(doc.doctype, "Return")]
+		if any(row.get("from_warehouse") for row in doc.get("items") or []):
+			return MOVEMENTS[(doc.doctype, "Internal Transfer")]
+		return None  # receipts are receiving.py's
 	return MOVEMENTS.get((doc.doctype, doc.get("purpose"))) or MOVEMENTS.get((doc.doctype, None))
 
 
@@ -181,7 +193,24 @@ def legs_of(doc, movement: Movement) -> list[Leg]:
 		return legs
 	if doc.doctype in ("Purchase Receipt", "Purchase Invoice"):
 		for row, config in traced_rows(doc):
-			if row.get("warehouse") and flt(row.get("stock_qty") or row.qty) < 0:
+			if row.get("from_warehouse") and row.get("warehouse") and movement.transfers:
+				qty = row_qty(row, config)
+				listed = tuple(parse_serial_list(row.get("trace_serials"))) or _in_transit_from(
+					doc, row, config, qty
+				)
+				legs.append(
+					Leg(
+						row,
+						config,
+						row.item_code,
+						row.from_warehouse,
+						qty,
+						rules.TRANSFER,
+						row.warehouse,
+						listed,
+					)
+				)
+			elif row.get("warehouse") and flt(row.get("stock_qty") or row.qty) < 0:
 				legs.append(
 					Leg(
 						row,
@@ -210,6 +239,24 @@ def legs_of(doc, movement: Movement) -> list[Leg]:
 				Leg(row, config, row.item_code, source, row_qty(row, config), movement.leaving, None, listed)
 			)
 	return legs
+
+
+def _in_transit_from(doc, row, config, qty) -> tuple[str, ...]:
+	"""The units the internal Delivery Note this receipt row comes from put in transit (still there, free), so
+	the receipt moves on exactly those; FIFO and untraced stock cover the rest."""
+	delivery_note = doc.get("inter_company_reference")
+	if not (config.is_serial and delivery_note):
+		return ()
+	return tuple(
+		frappe.db.sql(
+			f"""SELECT r.name FROM `tabSerial Record Event` e JOIN `tabSerial Record` r ON r.name = e.parent
+			WHERE e.reference_name = %s AND e.reference_doctype = 'Delivery Note' AND e.event = %s
+				AND r.status = 'Available' AND r.on_hold = 0 AND r.item_code = %s AND r.warehouse = %s
+			ORDER BY r.manufactured_on, r.name LIMIT {int(qty)}""",
+			(delivery_note, rules.INTERNAL_TRANSFER, row.item_code, row.from_warehouse),
+			pluck=True,
+		)
+	)
 
 
 def _count_legs(doc) -> list[Leg]:
@@ -554,6 +601,8 @@ def _transfer_sources(doc) -> dict[tuple[str, str], str]:
 	for row in doc.get("items") or []:
 		if row.get("s_warehouse") and row.get("t_warehouse"):
 			out.setdefault((row.item_code, row.t_warehouse), row.s_warehouse)
+		elif row.get("from_warehouse") and row.get("warehouse"):  # an internal Purchase Receipt
+			out.setdefault((row.item_code, row.warehouse), row.from_warehouse)
 	return out
 
 

@@ -42,8 +42,12 @@ def is_receipt(doc) -> bool:
 
 def _rows(doc):
 	"""(row, config, warehouse, qty, listed) of every traced receiving row that lists identities."""
+	from assetblaze_trace.services.intercompany import is_sister_row
+
 	out = []
 	for row, config in traced_rows(doc):
+		if row.get("from_warehouse") or is_sister_row(doc, row):
+			continue  # moves units that exist (movements.py, intercompany.py): nothing new is received
 		listed = parse_serial_list(row.get("trace_serials"))
 		if not listed:
 			continue

@@ -520,3 +520,54 @@ def post_stock(doc, cancel: bool = False) -> None:
 		for row in doc.items
 	]
 	make_sl_entries(entries)
+
+
+def internal_supplier(represents: str, for_company: str) -> str:
+	"""A supplier that is another company of the group (ERPNext's internal supplier)."""
+	name = frappe.db.get_value(
+		"Supplier",
+		{"is_internal_supplier": 1, "represents_company": represents, "supplier_name": ("like", "INTERNAL%")},
+	)
+	if name and frappe.db.exists("Allowed To Transact With", {"parent": name, "company": for_company}):
+		return name
+	doc = frappe.get_doc(
+		{
+			"doctype": "Supplier",
+			"supplier_name": uid("INTERNAL-SUP"),
+			"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
+			"is_internal_supplier": 1,
+			"represents_company": represents,
+			"companies": [{"company": for_company}],
+		}
+	)
+	doc.insert()
+	return doc.name
+
+
+def sister_company() -> str:
+	"""A second company of the group (its warehouses and accounts made by ERPNext), with the internal customer and
+	supplier each side needs."""
+	abbr_ = uid("")[1:6]
+	doc = frappe.get_doc(
+		{
+			"doctype": "Company",
+			"company_name": f"Sister {abbr_}",
+			"abbr": abbr_,
+			"default_currency": frappe.get_cached_value("Company", company(), "default_currency"),
+			"country": frappe.get_cached_value("Company", company(), "country"),
+			"chart_of_accounts": "Standard",
+		}
+	).insert()
+	customer = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": uid("SISTER"),
+			"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups",
+			"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+			"is_internal_customer": 1,
+			"represents_company": doc.name,
+			"companies": [{"company": company()}],
+		}
+	).insert()
+	internal_supplier(company(), doc.name)
+	return frappe._dict(name=doc.name, abbr=abbr_, customer=customer.name)

@@ -486,11 +486,16 @@ class Walk:
 
 	@staticmethod
 	def _counted_later(doc, item, wh) -> bool:
+		date, time = doc.get("posting_date"), doc.get("posting_time")
+		if not date:  # a voucher without posting fields (the unknown one): where its ledger entries stand
+			date, time = frappe.db.get_value(
+				"Stock Ledger Entry", {"voucher_no": doc.name}, ["posting_date", "posting_time"]
+			)
 		return bool(
 			frappe.db.sql(
 				"""SELECT 1 FROM `tabStock Ledger Entry` WHERE voucher_type = 'Stock Reconciliation' AND is_cancelled = 0
 				AND item_code = %s AND warehouse = %s AND (posting_date > %s OR (posting_date = %s AND posting_time > %s))""",
-				(item, wh, doc.posting_date, doc.posting_date, doc.posting_time),
+				(item, wh, date, date, time),
 			)
 		)
 

@@ -371,3 +371,77 @@ def test_cancelling_a_receipt_whose_stock_was_given_units_since_is_refused():
 	with refused(frappe.ValidationError, match="given units since"):
 		pr.cancel()
 	assert bin_qty(item, STORES) == 2 == units_in_stock(item, STORES)
+
+
+def test_an_internal_receipt_moves_on_the_units_its_delivery_note_put_in_transit():
+	"""Within one company: the internal Delivery Note moves the units to the transit warehouse, the internal
+	Purchase Receipt made from it moves exactly those on to its warehouse."""
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_inter_company_purchase_receipt
+
+	from tests.integration.factories import internal_customer, internal_supplier, produce
+
+	internal_supplier(company(), company())
+	item = serial_item()
+	produce(item, 1)  # an older unit that stays
+	units = produce(item, 2)
+	transit = warehouse("Goods In Transit")
+	dn = make_delivery_note(item, 2, customer=internal_customer(), insert=False)
+	dn.items[0].target_warehouse = transit
+	dn.insert()
+	dn.items[0].trace_serials = "\n".join(units)
+	dn.save()
+	dn.submit()
+	assert {u.warehouse for u in records(name=("in", units))} == {transit}
+	pr = make_inter_company_purchase_receipt(dn.name)
+	pr.items[0].warehouse = warehouse(STORES)
+	pr.insert()
+	pr.submit()
+	assert {(u.status, u.warehouse) for u in records(name=("in", units))} == {
+		(lc.AVAILABLE, warehouse(STORES))
+	}
+	assert bin_qty(item, "Goods In Transit") == 0 and units_in_stock(item, STORES) == 2
+	pr.reload()
+	pr.cancel()
+	assert {u.warehouse for u in records(name=("in", units))} == {transit}
+
+
+def test_between_companies_the_sisters_receipt_receives_the_same_units():
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_inter_company_purchase_receipt
+
+	from tests.integration.factories import produce, sister_company
+
+	sister = sister_company()
+	item = serial_item()
+	units = produce(item, 2)
+	transfer_prices = frappe.get_doc(  # ERPNext wants a price list both sides use for inter-company documents
+		{
+			"doctype": "Price List",
+			"price_list_name": uid("GROUP"),
+			"currency": frappe.get_cached_value("Company", company(), "default_currency"),
+			"buying": 1,
+			"selling": 1,
+		}
+	).insert()
+	dn = make_delivery_note(item, 2, customer=sister.customer, selling_price_list=transfer_prices.name)
+	dn.submit()
+	assert set(status_of(units).values()) == {lc.SHIPPED}
+	pr = make_inter_company_purchase_receipt(dn.name)
+	target = f"Stores - {sister.abbr}"
+	for row in pr.items:
+		row.warehouse = target
+	pr.insert()
+	pr.submit()
+	got = records(name=("in", units))
+	assert {(u.status, u.warehouse, u.company, u.receipt_voucher_no) for u in got} == {
+		(lc.AVAILABLE, target, sister.name, pr.name)
+	}
+	assert flt(frappe.db.get_value("Bin", {"item_code": item, "warehouse": target}, "actual_qty")) == 2
+	events = frappe.get_all(
+		"Serial Record Event", filters={"parent": units[0]}, pluck="event", order_by="idx desc", limit=2
+	)
+	assert events == [lc.RECEIVED_FROM_COMPANY, lc.SHIP]  # one identity, from one company to the other
+	pr.reload()
+	pr.cancel()
+	assert {(u.status, u.delivery_note, u.company) for u in records(name=("in", units))} == {
+		(lc.SHIPPED, dn.name, company())
+	}

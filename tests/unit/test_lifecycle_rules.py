@@ -42,7 +42,8 @@ def test_allowed_moves(event, current, allowed):
 
 def test_from_shipped_only_a_return_or_cancelling_the_shipment_leads_on():
 	leaving = {event for event, (froms, _to) in lc.MOVES.items() if lc.SHIPPED in froms}
-	assert leaving == {lc.RETURN, lc.SHIPMENT_CANCELLED}
+	# (and another company of the group receiving what it was shipped: the same units, in stock there)
+	assert leaving == {lc.RETURN, lc.SHIPMENT_CANCELLED, lc.RECEIVED_FROM_COMPANY}
 	# a cancelled shipment's units are held by it (Allocated), never silently Available
 	assert lc.targets(lc.SHIPMENT_CANCELLED) == (lc.ALLOCATED,)
 

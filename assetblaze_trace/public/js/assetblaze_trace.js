@@ -332,12 +332,83 @@ assetblaze_trace.install_scanner = function () {
 	if (!Scanner || Scanner.prototype.__assetblaze_trace) return;
 	const original = Scanner.prototype.update_table;
 	Scanner.prototype.update_table = function (data) {
+		if (data && (data.trace_receive || ((data.trace_serial || data.trace_lot) && assetblaze_trace.is_receipt(this.frm)))) {
+			if (data.trace_lot && !data.trace_serial) return assetblaze_trace.scan_receive(this, { trace_receive: data.trace_lot });
+			return assetblaze_trace.scan_receive(this, data);
+		}
 		if (!data || !(data.trace_serial || data.trace_lot) || !assetblaze_trace.SCAN_DOCTYPES.includes(this.frm.doctype)) {
 			return original.call(this, data);
 		}
 		return assetblaze_trace.scan_unit(this, data);
 	};
+	// Receiving: a supplier's serial or lot is not known to anyone yet. Scanned on a receipt, it is listed on the
+	// row of the item scanned (or chosen) last, instead of "Cannot find Item with this Barcode".
+	const original_call = Scanner.prototype.scan_api_call;
+	Scanner.prototype.scan_api_call = function (input, callback) {
+		const receiving = assetblaze_trace.enabled() && assetblaze_trace.is_receipt(this.frm);
+		return original_call.call(this, input, (r) => {
+			const found = r && r.message && Object.keys(r.message).length;
+			callback(receiving && !found ? { message: { trace_receive: input } } : r);
+		});
+	};
 	Scanner.prototype.__assetblaze_trace = true;
+};
+
+assetblaze_trace.is_receipt = function (frm) {
+	const doc = frm.doc;
+	if (doc.is_return) return false;
+	if (frm.doctype === "Purchase Receipt") return true;
+	if (frm.doctype === "Purchase Invoice") return !!doc.update_stock;
+	return frm.doctype === "Stock Entry" && doc.purpose === "Material Receipt";
+};
+
+// A scan on a receipt: the supplier's serial (one unit more on the row, if the row had all it counted) or lot
+// (one per row) goes to the row of the item scanned or chosen last. A serial that names a unit already, or one
+// listed already, is refused before anything changes.
+assetblaze_trace.scan_receive = function (scanner, data) {
+	const frm = scanner.frm;
+	const table = scanner.items_table_name;
+	const qty_field = scanner.qty_field || "qty";
+	const code = data.trace_receive || data.trace_serial || data.trace_lot;
+	const listed_of = (row) => (row.trace_serials || "").split("\n").map((s) => s.trim()).filter(Boolean);
+	const refuse = (message) => {
+		scanner.show_alert(message, "red");
+		scanner.clean_up();
+		scanner.play_fail_sound();
+		return Promise.reject();
+	};
+	if (data.trace_serial) return refuse(__("{0} exists already: a receipt records new units only.", [code]));
+	const rows = (frm.doc[table] || []).filter((r) => r.item_code);
+	const row = rows[rows.length - 1];
+	if (!row) return refuse(__("Scan the item (or choose it on a row) first, then its serials or lot."));
+	const holder = rows.find((r) => listed_of(r).includes(code));
+	if (holder) return refuse(__("{0} is already listed on row {1}.", [code, holder.idx]));
+	return frappe
+		.xcall("assetblaze_trace.services.config.get_item_trace_config", { item_code: row.item_code })
+		.then((config) => {
+			if (!["Serial", "Batch"].includes(config.trace_type)) {
+				return refuse(__("Item {0} is not traced: its stock is received without serials or lots.", [row.item_code]));
+			}
+			if (config.trace_type === "Batch" && listed_of(row).length) {
+				return refuse(__("Row {0} has its lot already: add a row for another lot.", [row.idx]));
+			}
+			const listed = [...listed_of(row), code];
+			return frappe
+				.run_serially([
+					() =>
+						config.trace_type === "Serial" && listed.length > flt(row[qty_field])
+							? frappe.model.set_value(row.doctype, row.name, qty_field, listed.length)
+							: null,
+					() => frappe.model.set_value(row.doctype, row.name, "trace_serials", listed.join("\n")),
+					() => {
+						scanner.clean_up();
+						scanner.play_success_sound();
+						frm.refresh_field(table);
+						scanner.show_alert(__("Row #{0}: {1} added", [row.idx, code]), "green");
+					},
+				])
+				.then(() => row);
+		});
 };
 
 assetblaze_trace.scan_unit = function (scanner, data) {
