@@ -445,3 +445,55 @@ def test_between_companies_the_sisters_receipt_receives_the_same_units():
 	assert {(u.status, u.delivery_note, u.company) for u in records(name=("in", units))} == {
 		(lc.SHIPPED, dn.name, company())
 	}
+
+
+def test_the_readme_walkthrough_the_help_centers_example_as_a_working_plant():
+	"""README *Walkthrough*: global Batch, Electronics set to Serial; a battery bought with the supplier's lot, a
+	screen bought without; ten phones made; four shipped; a recall from the supplier's lot finds the phones and
+	the customer, holds the rest; the rest of the lot goes back to the supplier."""
+	from assetblaze_trace.api import hold_recall, recall_customers
+
+	settings(default_trace_type="Batch")
+	electronics = make_item_group(trace_type="Serial", trace_serial_format=uid("PH") + "-{0000}")
+	phone = make_item(item_group=electronics)
+	battery, screen = make_item(is_sales_item=0), make_item(is_sales_item=0)
+	supplier = make_supplier()
+	lot = uid("BAT")
+	pr1 = purchase_receipt(battery, 100, [lot], supplier=supplier)
+	purchase_receipt(screen, 100)  # untraced
+	assert [(u.serial_no, u.qty, u.supplier) for u in records(item_code=battery)] == [(lot, 100, supplier)]
+
+	se = complete(make_work_order(phone, 10, bom=make_bom(phone, [battery, screen])).name, 10)
+	phones = [u.name for u in records(stock_entry=se.name)]
+	assert len(phones) == 10
+	kinds = {
+		(c.consumed_kind, c.item_code): c.qty
+		for c in frappe.get_all(
+			"Trace Consumption",
+			filters={"reference_name": se.name},
+			fields=["consumed_kind", "item_code", "qty"],
+		)
+	}
+	assert kinds == {("Serial Record", battery): 10, ("Item", screen): 10}
+
+	acme = make_customer()
+	dn = make_delivery_note(phone, 4, customer=acme)
+	dn.submit()
+
+	forward = {n["identifier"] for n in genealogy(lot, "forward") if n["kind"] == "Serial Record"}
+	assert set(phones) <= forward
+	notify = recall_customers(lot)
+	assert [(c["customer"], c["units"]) for c in notify] == [(acme, 4)]
+	assert hold_recall(lot, "supplier warning") == 6
+	back = genealogy(phones[-1], "backward")
+	assert [
+		(n["serial_no"], n["supplier"], n["purchase_receipt"]) for n in back if n["item_code"] == battery
+	] == [(lot, supplier, pr1.name)]
+
+	ret = purchase_return(pr1, 90)
+	left = [u for u in records(item_code=battery) if u.status == lc.ISSUED]
+	assert sum(u.qty for u in left) == 90 and {u.serial_no for u in left} == {lot}
+	assert bin_qty(battery, STORES) == 0 == units_in_stock(battery, STORES)
+	ret.reload()
+	ret.cancel()
+	assert units_in_stock(battery, STORES) == 90 == bin_qty(battery, STORES)
