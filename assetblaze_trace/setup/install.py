@@ -31,11 +31,13 @@ def before_install():
 def after_install():
 	make_custom_fields()
 	allow_in_global_search()
+	settings_defaults()
 
 
 def after_migrate():
 	make_custom_fields()
 	allow_in_global_search()
+	settings_defaults()
 	# the plain tables (counts, serial suffixes): created if missing (the v0_4 patch fills them for old records)
 	from assetblaze_trace.services import counts, fragments
 
@@ -44,6 +46,18 @@ def after_migrate():
 
 
 SEARCHABLE = "Serial Record"
+
+# settings added after a site installed the app: saved with their default once, so the form shows what applies
+NEW_SETTINGS = {"ship_untraced": 1}
+
+
+def settings_defaults():
+	for field, default in NEW_SETTINGS.items():
+		saved = frappe.db.sql(
+			"SELECT 1 FROM `tabSingles` WHERE doctype = 'Traceability Settings' AND field = %s", field
+		)
+		if not saved:
+			frappe.db.set_single_value("Traceability Settings", field, default)
 
 
 def allow_in_global_search():

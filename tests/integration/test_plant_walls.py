@@ -497,3 +497,35 @@ def test_the_readme_walkthrough_the_help_centers_example_as_a_working_plant():
 	ret.reload()
 	ret.cancel()
 	assert units_in_stock(battery, STORES) == 90 == bin_qty(battery, STORES)
+
+
+def test_a_shipment_that_cannot_be_covered_says_exactly_why():
+	from assetblaze_trace.api import hold_units
+	from tests.integration.factories import make_return, produce
+
+	item = serial_item()
+	units = produce(item, 3)
+	dn = make_delivery_note(item, 2)
+	dn.submit()
+	ret = make_return(dn.name, 2, units[:2])
+	ret.insert()
+	ret.submit()  # two units Returned, waiting for inspection
+	hold_units([units[2]], "burn-in failed")
+	from assetblaze_trace.exceptions import NotEnoughUnitsError
+
+	with refused(
+		NotEnoughUnitsError,
+		match=r"only 0 traced units can be picked.*1(\.0)? are on hold.*2(\.0)? are Returned and wait for "
+		r"Restock After Inspection",
+	):
+		make_delivery_note(item, 1)
+	settings(ship_untraced=0)
+	receive(item, 1, warehouse(FG))
+	with refused(
+		NotEnoughUnitsError, match="Traceability Settings do not let shipments carry untraced stock"
+	):
+		make_delivery_note(item, 1)
+	settings(ship_untraced=1)
+	shipped = make_delivery_note(item, 1)  # now the untraced one ships
+	shipped.submit()
+	assert bin_qty(item, FG) == 3 == units_in_stock(item, FG)
