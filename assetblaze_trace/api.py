@@ -281,7 +281,7 @@ def release_cancelled_shipment(doctype: str, name: str) -> int:
 		frappe.throw(_("Only Delivery Notes and Sales Invoices hold shipped units."))
 	doc = frappe.get_doc(doctype, name)
 	doc.check_permission("cancel")
-	from assetblaze_trace.services.shipment import release_cancelled
+	from assetblaze_trace.movements.shipments import release_cancelled
 
 	return release_cancelled(doc)
 
@@ -289,7 +289,7 @@ def release_cancelled_shipment(doctype: str, name: str) -> int:
 @frappe.whitelist()
 def untraced_stock(item_code: str, warehouse: str) -> float:
 	frappe.has_permission("Item", "read", item_code, throw=True)
-	from assetblaze_trace.services.stock_rows import untraced_qty
+	from assetblaze_trace.movements.rows import untraced_qty
 
 	return untraced_qty(item_code, warehouse)
 

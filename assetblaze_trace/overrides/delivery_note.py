@@ -1,8 +1,9 @@
 """Delivery Note events: allocate on save, ship on submit, returns, release on delete."""
 
-from assetblaze_trace.services import movements, shipment
+from assetblaze_trace.movements import shipments as shipment
+from assetblaze_trace.movements import stock as movements
+from assetblaze_trace.movements.rows import assert_units_fit
 from assetblaze_trace.services.settings import is_enabled
-from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def validate(doc, method=None):

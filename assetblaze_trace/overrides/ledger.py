@@ -1,9 +1,9 @@
 """Every submitted or cancelled document passes here (hooks ``"*"``); only vouchers the app does not follow row by
-row and that posted stock of a traced item are acted on (services/ledger.py)."""
+row and that posted stock of a traced item are acted on (movements/ledger.py)."""
 
-from assetblaze_trace.services import ledger
+from assetblaze_trace.movements import ledger
+from assetblaze_trace.movements.rows import assert_units_fit
 from assetblaze_trace.services.settings import is_enabled
-from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def on_submit(doc, method=None):

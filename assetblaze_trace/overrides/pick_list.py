@@ -3,7 +3,7 @@ as listed (ERPNext keeps a row's list only with Pick Manually: otherwise it rebu
 holds them (Allocated to the pick list) until the Delivery Note made from it takes them over;
 cancelling or deleting the pick list lets go of what it still holds."""
 
-from assetblaze_trace.services import shipment
+from assetblaze_trace.movements import shipments as shipment
 from assetblaze_trace.services.settings import is_enabled
 
 

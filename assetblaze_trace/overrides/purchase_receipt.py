@@ -1,9 +1,12 @@
 """Purchase Receipt / Purchase Invoice (Update Stock) events: the supplier's serials and lots become units on
-submit (receiving.py); a return sends units back to the supplier (movements.py); cancelling undoes either."""
+submit (movements/receipts.py); another company's shipment arrives with its units (intercompany.py); a return sends
+units back to the supplier (stock.py); cancelling undoes each."""
 
-from assetblaze_trace.services import intercompany, movements, receiving
+from assetblaze_trace.movements import intercompany
+from assetblaze_trace.movements import receipts as receiving
+from assetblaze_trace.movements import stock as movements
+from assetblaze_trace.movements.rows import assert_units_fit
 from assetblaze_trace.services.settings import is_enabled
-from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def validate(doc, method=None):

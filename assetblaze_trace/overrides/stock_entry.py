@@ -1,9 +1,11 @@
 """Stock Entry events: Manufacture makes units; every purpose moves the traced units of its rows
-(services/movements.py holds the table of what each purpose does); cancelling undoes both."""
+(movements/table.py holds the table of what each purpose does); cancelling undoes both."""
 
-from assetblaze_trace.services import generation, movements, receiving
+from assetblaze_trace.movements import receipts as receiving
+from assetblaze_trace.movements import stock as movements
+from assetblaze_trace.movements.rows import assert_units_fit
+from assetblaze_trace.services import generation
 from assetblaze_trace.services.settings import is_enabled
-from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def validate(doc, method=None):

@@ -1,6 +1,6 @@
 """Stock Reconciliation events: a count lowered below the units in stock takes units out (Issued)."""
 
-from assetblaze_trace.services import movements
+from assetblaze_trace.movements import stock as movements
 from assetblaze_trace.services.settings import is_enabled
 
 

@@ -1,8 +1,8 @@
 """Subcontracting Receipt events: the components supplied to the subcontractor are Consumed."""
 
-from assetblaze_trace.services import movements
+from assetblaze_trace.movements import stock as movements
+from assetblaze_trace.movements.rows import assert_units_fit
 from assetblaze_trace.services.settings import is_enabled
-from assetblaze_trace.services.stock_rows import assert_units_fit
 
 
 def on_submit(doc, method=None):

@@ -2,7 +2,7 @@
 
 FIFO order: units reserved for the row's own Sales Order first, then unreserved units, oldest first
 (by manufacture time, then by name so equal times are stable). Units reserved for another order are
-never picked automatically. services/shipment.py applies the same order in SQL (with row locks); this
+never picked automatically. movements/shipments.py applies the same order in SQL (with row locks); this
 module is its specification, tested on its own.
 """
 

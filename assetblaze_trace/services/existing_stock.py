@@ -9,12 +9,12 @@ from frappe import _
 from frappe.utils import cint, flt, now_datetime
 
 from assetblaze_trace.exceptions import TraceabilityError
+from assetblaze_trace.movements.rows import EPSILON, untraced_qty
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.picking import duplicates, parse_serial_list
 from assetblaze_trace.services.config import resolve_item
 from assetblaze_trace.services.generation import existing_names, lot_portion_name, parsed_format, take_serials
 from assetblaze_trace.services.lifecycle import NewUnit, Reference, create_units, name_units
-from assetblaze_trace.services.stock_rows import EPSILON, untraced_qty
 
 
 def register(item_code: str, warehouse: str, qty: float, serials=None, lot: str | None = None) -> list[str]:

@@ -2,9 +2,9 @@
 
 import frappe
 
+from assetblaze_trace.movements.shipments import release
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.services.lifecycle import Reference, move
-from assetblaze_trace.services.shipment import release
 
 
 def on_sales_order_cancel(doc) -> None:

@@ -8,8 +8,8 @@ import frappe
 from frappe.utils import flt, nowdate
 
 from assetblaze_trace.api import genealogy
+from assetblaze_trace.movements.receipts import ReceivingError
 from assetblaze_trace.rules import lifecycle as lc
-from assetblaze_trace.services.receiving import ReceivingError
 from tests.integration.factories import (
 	batch_item,
 	company,

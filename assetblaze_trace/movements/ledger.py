@@ -19,23 +19,14 @@ from frappe import _
 from frappe.utils import flt
 
 from assetblaze_trace.exceptions import MovementError
+from assetblaze_trace.movements.rows import EPSILON, bin_qty, units_in_stock
+from assetblaze_trace.movements.table import followed_doctypes
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.services.config import resolve_item
 from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, take_portions
-from assetblaze_trace.services.stock_rows import EPSILON, bin_qty, units_in_stock
 
-# Documents the app follows row by row; the net leaves them alone.
-FOLLOWED = frozenset(
-	{
-		"Stock Entry",
-		"Delivery Note",
-		"Sales Invoice",
-		"Stock Reconciliation",
-		"Subcontracting Receipt",
-		"Purchase Receipt",
-		"Purchase Invoice",
-	}
-)
+# Documents the app follows row by row (movements/table.py); the net leaves them alone.
+FOLLOWED = frozenset(followed_doctypes())
 
 
 def _posted(doc, cancelled: bool = False) -> list[tuple[str, str, float]]:

@@ -5,7 +5,7 @@ The receipt receives the *same* units the Delivery Note shipped: they become Ava
 warehouse, with the event *Received From Another Company*. Cancelling the receipt ships them again.
 
 (Within one company, ERPNext's internal transfer moves stock to the Delivery Note's target warehouse and on with
-an internal Purchase Receipt's From Warehouse: shipment.py and movements.py follow that.)
+an internal Purchase Receipt's From Warehouse: shipments.py and stock.py follow that.)
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from frappe import _
 from frappe.utils import cint, now
 
 from assetblaze_trace.exceptions import TraceabilityError
+from assetblaze_trace.movements.rows import EPSILON, row_qty, traced_rows
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.picking import parse_serial_list
 from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units
-from assetblaze_trace.services.stock_rows import EPSILON, row_qty, traced_rows
 
 # what a shipment left on a unit that no longer applies once another company holds it in stock
 LEFT_BY_SHIPMENT = {

@@ -1,7 +1,7 @@
 """What every movement reads from ERPNext: a document's traced rows and their quantities, and the stock of an
 item in a warehouse as ERPNext and the units see it (in stock, untraced, held, busy).
 
-Shipments (shipment.py), stock movements (movements.py), receipts (receiving.py) and the ledger safety net
+Shipments (shipments.py), stock movements (stock.py), receipts (receipts.py) and the ledger safety net
 (ledger.py) all import from here; nothing here imports them, so there is no import circle between them.
 """
 

@@ -14,6 +14,7 @@ from frappe import _
 from frappe.utils import cint, now_datetime
 
 from assetblaze_trace.exceptions import TraceabilityError
+from assetblaze_trace.movements.rows import row_qty, traced_rows
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.picking import duplicates, parse_serial_list
 from assetblaze_trace.services.generation import existing_names, lot_portion_name
@@ -25,7 +26,6 @@ from assetblaze_trace.services.lifecycle import (
 	name_units,
 	take_back,
 )
-from assetblaze_trace.services.stock_rows import row_qty, traced_rows
 
 
 class ReceivingError(TraceabilityError):
@@ -42,7 +42,7 @@ def is_receipt(doc) -> bool:
 
 def _rows(doc):
 	"""(row, config, warehouse, qty, listed) of every traced receiving row that lists identities."""
-	from assetblaze_trace.services.intercompany import is_sister_row
+	from assetblaze_trace.movements.intercompany import is_sister_row
 
 	out = []
 	for row, config in traced_rows(doc):

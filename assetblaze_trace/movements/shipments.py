@@ -11,13 +11,7 @@ from frappe import _
 from frappe.utils import cint, flt, now
 
 from assetblaze_trace.exceptions import AllocationError, NotEnoughUnitsError, ReturnError
-from assetblaze_trace.rules import lifecycle as rules
-from assetblaze_trace.rules.picking import duplicates, parse_serial_list
-from assetblaze_trace.services import counts
-from assetblaze_trace.services.db import chunks, placeholders
-from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, split, take_portions
-from assetblaze_trace.services.settings import get_settings
-from assetblaze_trace.services.stock_rows import (
+from assetblaze_trace.movements.rows import (
 	EPSILON,
 	assert_units_fit,
 	row_qty,
@@ -27,6 +21,12 @@ from assetblaze_trace.services.stock_rows import (
 	untraced_qty,
 	why_not_taken,
 )
+from assetblaze_trace.rules import lifecycle as rules
+from assetblaze_trace.rules.picking import duplicates, parse_serial_list
+from assetblaze_trace.services import counts
+from assetblaze_trace.services.db import chunks, placeholders
+from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, split, take_portions
+from assetblaze_trace.services.settings import get_settings
 
 CLEARED_SHIPMENT = {
 	"delivery_note": None,

@@ -1,7 +1,6 @@
-"""Every ERPNext stock movement that is not a shipment moves the traced units with it.
-
-The movements are data: :data:`MOVEMENTS` says, per document and purpose, what happens to the traced units
-of each row, and one executor (:func:`submit` / :func:`cancel`) carries it out through the lifecycle service.
+"""The executor of the stock movements that are not shipments nor receipts: Stock Entries of every purpose,
+counts, subcontracting receipts, purchase returns and internal receipts (``table.MOVEMENTS`` says what each
+does to the traced units of its rows; this module carries it out through the lifecycle service).
 A row's shape says which side it is on, as it does for ERPNext: a row with a source and a target warehouse
 moves its units; a row with only a source warehouse takes them out of stock by the purpose's *leaving*
 event (Issued, Consumed); a row with only a target warehouse brings stock in, which is untraced quantity
@@ -10,9 +9,8 @@ event (Issued, Consumed); a row with only a target warehouse brings stock in, wh
 Which units a row takes: those listed in its ``trace_serials`` (serials, or lot numbers for lot-traced
 items), else the oldest Available units (FIFO) of its source warehouse. Listed units are validated (item,
 warehouse, status, listed once, not more than the row's quantity); a shortfall is refused, and the message
-says how much of ERPNext's stock there is untraced. Shipments (Delivery Note, Sales Invoice) allocate on
-save and are in shipment.py; Stock Reconciliation counts are in reconciliation.py; both use the same
-picking and the same lifecycle moves.
+says why. Shipments (Delivery Note, Sales Invoice) allocate on save and are in shipments.py; they use the same
+rows (rows.py) and the same lifecycle moves.
 """
 
 from __future__ import annotations
@@ -25,12 +23,8 @@ from frappe import _
 from frappe.utils import cint, flt
 
 from assetblaze_trace.exceptions import MovementError
-from assetblaze_trace.rules import lifecycle as rules
-from assetblaze_trace.rules.picking import duplicates, parse_serial_list
-from assetblaze_trace.services import consumption
-from assetblaze_trace.services.db import placeholders
-from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, take_portions
-from assetblaze_trace.services.stock_rows import (
+from assetblaze_trace.movements import table
+from assetblaze_trace.movements.rows import (
 	EPSILON,
 	bin_qty,
 	held_qty,
@@ -41,93 +35,13 @@ from assetblaze_trace.services.stock_rows import (
 	untraced_qty,
 	why_not_taken,
 )
+from assetblaze_trace.movements.table import MOVEMENTS, Movement
+from assetblaze_trace.rules import lifecycle as rules
+from assetblaze_trace.rules.picking import duplicates, parse_serial_list
+from assetblaze_trace.services import consumption
+from assetblaze_trace.services.db import placeholders
+from assetblaze_trace.services.lifecycle import Reference, lock_units, move, name_units, take_portions
 
-
-@dataclass(frozen=True)
-class Movement:
-	"""What a document does to the traced units of its rows."""
-
-	leaving: str | None  # event for rows with only a source warehouse (None: such rows are not expected)
-	transfers: bool  # rows with a source and a target warehouse move their units
-	records_consumption: bool  # the entry writes what it consumed (genealogy builds on it)
-	note: str  # for the reader (and the README): what the seed's rules imply here
-
-
-MOVEMENTS: dict[tuple[str, str | None], Movement] = {
-	("Stock Entry", "Material Issue"): Movement(
-		rules.ISSUE, False, False, "scrap, samples, internal use: the units leave stock as Issued"
-	),
-	("Stock Entry", "Material Receipt"): Movement(
-		None, False, False, "stock received without manufacturing is untraced quantity"
-	),
-	("Stock Entry", "Material Transfer"): Movement(None, True, False, "the units move with the stock"),
-	("Stock Entry", "Material Transfer for Manufacture"): Movement(
-		None, True, False, "components move to the Work Order's WIP warehouse"
-	),
-	("Stock Entry", "Send to Subcontractor"): Movement(
-		None, True, False, "components move to the supplier's warehouse"
-	),
-	("Stock Entry", "Manufacture"): Movement(
-		rules.CONSUME,
-		False,
-		True,
-		"components are Consumed and recorded against the entry; finished goods become new units",
-	),
-	("Stock Entry", "Material Consumption for Manufacture"): Movement(
-		rules.CONSUME, False, True, "components are Consumed and recorded against the entry and Work Order"
-	),
-	("Stock Entry", "Repack"): Movement(
-		rules.CONSUME,
-		False,
-		True,
-		"inputs are Consumed; the repacked output is untraced quantity (only manufacturing makes units)",
-	),
-	("Stock Entry", "Disassemble"): Movement(
-		rules.CONSUME,
-		False,
-		True,
-		"the finished unit taken apart is Consumed; the parts that come out are untraced quantity",
-	),
-	("Stock Reconciliation", None): Movement(
-		rules.ISSUE,
-		False,
-		False,
-		"a count lower than the units in stock takes out the listed units, then the oldest Available ones, "
-		"until the units fit the count; a count higher than the units is untraced quantity",
-	),
-	("Purchase Receipt", "Return"): Movement(
-		rules.RETURN_TO_SUPPLIER,
-		False,
-		False,
-		"a Purchase Return sends the listed units (else the oldest Available ones, then untraced stock) back to "
-		"the supplier: they leave stock",
-	),
-	("Purchase Invoice", "Return"): Movement(
-		rules.RETURN_TO_SUPPLIER,
-		False,
-		False,
-		"a return Purchase Invoice with Update Stock: as a Purchase Return",
-	),
-	("Purchase Receipt", "Internal Transfer"): Movement(
-		None,
-		True,
-		False,
-		"an internal Purchase Receipt of the same company (rows with a From Warehouse) moves the units the "
-		"internal Delivery Note put in transit on to its warehouse",
-	),
-	("Purchase Invoice", "Internal Transfer"): Movement(
-		None, True, False, "an internal Purchase Invoice with Update Stock: as an internal Purchase Receipt"
-	),
-	("Subcontracting Receipt", None): Movement(
-		rules.CONSUME,
-		False,
-		True,
-		"components supplied to the subcontractor are Consumed from the supplier's warehouse; "
-		"the received goods are untraced quantity (they were not made by a Manufacture entry here)",
-	),
-}
-
-# A listed (typed or scanned) unit may be taken from these statuses; FIFO only ever takes Available units.
 BY_HAND_FROM = {
 	rules.ISSUE: (rules.AVAILABLE, rules.RETURNED),  # a returned unit may be scrapped
 	rules.CONSUME: (rules.AVAILABLE,),
@@ -144,15 +58,9 @@ UNDONE_ON_CANCEL = (*UNDO, rules.TRANSFER)
 
 
 def movement_of(doc) -> Movement | None:
-	if doc.doctype in ("Purchase Receipt", "Purchase Invoice"):
-		if doc.doctype == "Purchase Invoice" and not cint(doc.get("update_stock")):
-			return None
-		if cint(doc.get("is_return")):
-			return MOVEMENTS[(doc.doctype, "Return")]
-		if any(row.get("from_warehouse") for row in doc.get("items") or []):
-			return MOVEMENTS[(doc.doctype, "Internal Transfer")]
-		return None  # receipts are receiving.py's
-	return MOVEMENTS.get((doc.doctype, doc.get("purpose"))) or MOVEMENTS.get((doc.doctype, None))
+	"""The table's entry for ``doc`` when this module carries it out."""
+	movement = table.movement_of(doc)
+	return movement if movement and movement.executor == "stock" else None
 
 
 @dataclass
