@@ -1,4 +1,5 @@
-"""Whitelisted reads for the Desk views. Each checks permission before reading."""
+"""The app's whitelisted methods: Desk views, scanning, labels, holds, genealogy and recall. Each answers only for
+the units the user may read under role permissions and User Permissions (permissions.py, checked set-based)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from assetblaze_trace import permissions
 from assetblaze_trace.rules.lifecycle import IN_STOCK, STATUS_COLOURS, display_status
 from assetblaze_trace.rules.picking import parse_serial_list
 from assetblaze_trace.services.settings import get_settings
@@ -44,6 +46,13 @@ def require_role(*roles: str) -> None:
 		)
 
 
+def _unit_list(units: str | list | None) -> list[str]:
+	"""Units given as a JSON list, a list, or one per line."""
+	if isinstance(units, str):
+		units = frappe.parse_json(units) if units.lstrip().startswith("[") else parse_serial_list(units)
+	return [str(u) for u in (units or []) if u]
+
+
 @frappe.whitelist()
 def get_units(filters: dict | str, limit: int = 200, before: list | str | None = None) -> dict:
 	"""Units for a document's Serial Numbers view: the newest ``limit`` rows and counts per status. ``before``
@@ -61,8 +70,10 @@ def get_units(filters: dict | str, limit: int = 200, before: list | str | None =
 	frappe.has_permission("Serial Record", "read", throw=True)
 
 	limit = min(max(cint(limit) or 200, 1), 1000)
-	rows = newest_units(filters, limit, before)
-	counts = kept_counts(filters)
+	limits = permissions.restrictions()
+	rows = newest_units(filters, limit, before, limits)
+	# the kept counts are per item / order, whoever asks: a restricted user's are counted within their reach
+	counts = status_counts(filters, limits) if limits else kept_counts(filters)
 	for row in rows:
 		row.display_status = display_status(row.status, row.sales_order)
 	return {
@@ -74,7 +85,7 @@ def get_units(filters: dict | str, limit: int = 200, before: list | str | None =
 	}
 
 
-def newest_units(filters: dict, limit: int, before: list | None = None) -> list[dict]:
+def newest_units(filters: dict, limit: int, before: list | None = None, limits=None) -> list[dict]:
 	"""The newest ``limit`` units matching the equality ``filters``, older than ``before`` (a keyset cursor)."""
 	from assetblaze_trace.traceability.doctype.serial_record.serial_record import NEWEST_BY, index_if_present
 
@@ -84,6 +95,7 @@ def newest_units(filters: dict, limit: int, before: list | None = None) -> list[
 		query = query.force_index(index)  # newest first along the filter's own index
 	for field, value in filters.items():
 		query = query.where(record[field] == value)
+	query = _within(query, record, limits)
 	if before:
 		if not (isinstance(before, list | tuple) and len(before) == 2 and before[1]):
 			frappe.throw(_("Give the last row shown as [manufactured_on, name] to see older units."))
@@ -110,7 +122,13 @@ def kept_counts(filters: dict) -> list[dict]:
 	return status_counts(filters)
 
 
-def status_counts(filters: dict) -> list[dict]:
+def _within(query, record, limits):
+	"""The query builder's form of the user's restrictions (permissions.Restrictions)."""
+	criterion = limits.criterion(record) if limits else None
+	return query if criterion is None else query.where(criterion)
+
+
+def status_counts(filters: dict, limits=None) -> list[dict]:
 	"""Units and quantity per status (and how many carry a Sales Order stamp) for equality ``filters``.
 
 	Written with the query builder: Frappe 16 refuses SQL functions as strings in ``get_all`` fields."""
@@ -129,7 +147,7 @@ def status_counts(filters: dict) -> list[dict]:
 	)
 	for field, value in filters.items():
 		query = query.where(record[field] == value)
-	return query.run(as_dict=True)
+	return _within(query, record, limits).run(as_dict=True)
 
 
 @frappe.whitelist()
@@ -149,13 +167,14 @@ def suggest_units(
 	else:
 		frappe.get_doc(doctype, name).check_permission("read")
 	frappe.has_permission("Serial Record", "read", throw=True)
+	permissions.require_use("Warehouse", warehouse)
 	typed = parse_serial_list(listed)
 	need = max(int(float(qty or 0)) - len(typed), 0)
 	conditions = {"item_code": item_code, "warehouse": warehouse, "status": "Available", "on_hold": 0}
 	pool = []
 	if need:
 		if sales_order:
-			pool += frappe.get_all(
+			pool += frappe.get_list(
 				"Serial Record",
 				filters={**conditions, "sales_order": sales_order, "name": ("not in", typed or [""])},
 				fields=["name", "sales_order", "manufactured_on"],
@@ -163,7 +182,7 @@ def suggest_units(
 				limit=need,
 			)
 		if len(pool) < need:
-			pool += frappe.get_all(
+			pool += frappe.get_list(
 				"Serial Record",
 				filters={**conditions, "sales_order": ("is", "not set"), "name": ("not in", typed or [""])},
 				fields=["name", "sales_order", "manufactured_on"],
@@ -171,14 +190,23 @@ def suggest_units(
 				limit=need - len(pool),
 			)
 	held = (
-		frappe.get_all("Serial Record", filters={"shipment_row": row, "status": "Allocated"}, pluck="name")
+		frappe.get_list("Serial Record", filters={"shipment_row": row, "status": "Allocated"}, pluck="name")
 		if row
 		else []
 	)
 	return {
 		"suggested": [p.name for p in pool],
 		"held": held,
-		"available": available_units(item_code, warehouse),
+		"available": available_units(item_code, warehouse)
+		if not permissions.restrictions()
+		else len(
+			frappe.get_list(
+				"Serial Record",
+				filters={"item_code": item_code, "warehouse": warehouse, "status": "Available", "on_hold": 0},
+				pluck="name",
+				limit_page_length=0,
+			)
+		),
 	}
 
 
@@ -202,13 +230,19 @@ def available_units(item_code: str, warehouse: str) -> int:
 def units_of_stock_entry(stock_entry: str, count_only: int = 0) -> list[str] | int:
 	"""Units a Manufacture entry made (their number only with ``count_only``, for the print-labels prompt)."""
 	frappe.get_doc("Stock Entry", stock_entry).check_permission("read")
+	permissions.require_read()
 	if cint(count_only):
-		return frappe.db.count("Serial Record", {"stock_entry": stock_entry})
-	return frappe.get_all(
+		if not permissions.restrictions():
+			return frappe.db.count("Serial Record", {"stock_entry": stock_entry})
+		return len(
+			frappe.get_list("Serial Record", filters={"stock_entry": stock_entry}, pluck="name", limit=0)
+		)
+	return frappe.get_list(
 		"Serial Record",
 		filters={"stock_entry": stock_entry},
 		pluck="name",
 		order_by="serial_sequence asc, name asc",
+		limit_page_length=0,
 	)
 
 
@@ -267,9 +301,7 @@ def restock(units: str | list) -> int:
 	from assetblaze_trace.rules import lifecycle as rules
 	from assetblaze_trace.services.lifecycle import Reference, move
 
-	if isinstance(units, str):
-		units = frappe.parse_json(units) if units.lstrip().startswith("[") else parse_serial_list(units)
-	names = list(units or [])
+	names = permissions.check(_unit_list(units), _("restocked"))
 	move(names, rules.RESTOCK, Reference("User", frappe.session.user, _("restocked after inspection")))
 	return len(names)
 
@@ -281,7 +313,12 @@ def release_cancelled_shipment(doctype: str, name: str) -> int:
 		frappe.throw(_("Only Delivery Notes and Sales Invoices hold shipped units."))
 	doc = frappe.get_doc(doctype, name)
 	doc.check_permission("cancel")
-	from assetblaze_trace.movements.shipments import release_cancelled
+	from assetblaze_trace.movements.shipments import kind_of, release_cancelled
+
+	held = frappe.get_all(
+		"Serial Record", filters={kind_of(doc).link_field: doc.name, "status": "Allocated"}, pluck="name"
+	)
+	permissions.check(held, _("released"))
 
 	return release_cancelled(doc)
 
@@ -289,6 +326,8 @@ def release_cancelled_shipment(doctype: str, name: str) -> int:
 @frappe.whitelist()
 def untraced_stock(item_code: str, warehouse: str) -> float:
 	frappe.has_permission("Item", "read", item_code, throw=True)
+	permissions.require_read()
+	permissions.require_use("Warehouse", warehouse)
 	from assetblaze_trace.movements.rows import untraced_qty
 
 	return untraced_qty(item_code, warehouse)
@@ -301,7 +340,7 @@ def item_stock_check(item_code: str) -> list[dict]:
 	frappe.has_permission("Serial Record", "read", throw=True)
 	from assetblaze_trace.traceability.report.traced_stock_check.traced_stock_check import rows
 
-	return rows(frappe._dict(item_code=item_code))
+	return rows(frappe._dict(item_code=item_code))  # (within the user's warehouses: the report's rows)
 
 
 # --------------------------------------------------------------------------------- genealogy and recall
@@ -370,7 +409,8 @@ def hold_units(units: str | list, reason: str) -> int:
 
 	require_role("Stock Manager", "System Manager")
 	frappe.has_permission("Serial Record", "write", throw=True)
-	return holds.hold(frappe.parse_json(units) if isinstance(units, str) else units, reason)
+	names = permissions.check(_unit_list(units), _("put on hold"))
+	return holds.hold(names, reason)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -380,7 +420,8 @@ def release_units(units: str | list) -> int:
 
 	require_role("Stock Manager", "System Manager")
 	frappe.has_permission("Serial Record", "write", throw=True)
-	return holds.release(frappe.parse_json(units) if isinstance(units, str) else units)
+	names = permissions.check(_unit_list(units), _("released"))
+	return holds.release(names)
 
 
 # ------------------------------------------------------------------------------------------ scanning
@@ -410,15 +451,17 @@ def scanned_unit(search_value: str) -> dict | None:
 	value = (search_value or "").strip()
 	if not value or not is_enabled() or not frappe.has_permission("Serial Record", "read"):
 		return None
+	# only units within the user's reach answer: one outside is, to this user, a code nobody knows
+	within, limits = permissions.restrictions().sql()
 	rows = frappe.db.sql(
-		"""SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason,
+		f"""SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason,
 			pick_list
-		FROM `tabSerial Record` WHERE name = %(v)s
+		FROM `tabSerial Record` WHERE name = %s{within}
 		UNION SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason,
 			pick_list
-		FROM `tabSerial Record` WHERE serial_no = %(v)s AND trace_type = 'Batch'
+		FROM `tabSerial Record` WHERE serial_no = %s AND trace_type = 'Batch'{within}
 		LIMIT 50""",
-		{"v": value},
+		[value, *limits, value, *limits],
 		as_dict=True,
 	)
 	if not rows:

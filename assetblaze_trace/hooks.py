@@ -46,12 +46,14 @@ doc_events = {
 	},
 	"Purchase Receipt": {
 		"validate": "assetblaze_trace.overrides.purchase_receipt.validate",
+		"before_submit": "assetblaze_trace.overrides.purchase_receipt.before_submit",
 		"on_submit": "assetblaze_trace.overrides.purchase_receipt.on_submit",
 		"before_cancel": "assetblaze_trace.overrides.purchase_receipt.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.purchase_receipt.on_cancel",
 	},
 	"Purchase Invoice": {
 		"validate": "assetblaze_trace.overrides.purchase_receipt.validate",
+		"before_submit": "assetblaze_trace.overrides.purchase_receipt.before_submit",
 		"on_submit": "assetblaze_trace.overrides.purchase_receipt.on_submit",
 		"before_cancel": "assetblaze_trace.overrides.purchase_receipt.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.purchase_receipt.on_cancel",
@@ -65,11 +67,13 @@ doc_events = {
 		"on_cancel": "assetblaze_trace.overrides.sales_order.on_cancel",
 	},
 	"Stock Reconciliation": {
+		"before_submit": "assetblaze_trace.overrides.stock_reconciliation.before_submit",
 		"on_submit": "assetblaze_trace.overrides.stock_reconciliation.on_submit",
 		"before_cancel": "assetblaze_trace.overrides.stock_reconciliation.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.stock_reconciliation.on_cancel",
 	},
 	"Subcontracting Receipt": {
+		"before_submit": "assetblaze_trace.overrides.subcontracting_receipt.before_submit",
 		"on_submit": "assetblaze_trace.overrides.subcontracting_receipt.on_submit",
 		"before_cancel": "assetblaze_trace.overrides.subcontracting_receipt.before_cancel",
 		"on_cancel": "assetblaze_trace.overrides.subcontracting_receipt.on_cancel",

@@ -146,13 +146,19 @@ def why_not_taken(item_code: str, warehouse: str, *, untraced_allowed: bool, alr
 
 
 def posted_pairs(doc) -> set[tuple[str, str]]:
-	"""(item, warehouse) of the traced items whose stock the document posted (its ledger entries, cancelled ones
-	too: one indexed read)."""
+	"""(item, warehouse) of the traced items where the document can have left more units than stock: where it
+	took stock out, when submitted; everywhere it posted, when cancelled (one indexed read). Stock coming in
+	never breaks the rule, so a completion's finished goods cost nothing here."""
 	rows = frappe.db.sql(
-		"SELECT DISTINCT item_code, warehouse FROM `tabStock Ledger Entry` WHERE voucher_no = %s AND voucher_type = %s",
+		"""SELECT item_code, warehouse, SUM(actual_qty) FROM `tabStock Ledger Entry`
+		WHERE voucher_no = %s AND voucher_type = %s GROUP BY item_code, warehouse""",
 		(doc.name, doc.doctype),
 	)
-	return {(item, wh) for item, wh in rows if resolve_item(item, ignore_toggle=True).is_traced}
+	return {
+		(item, wh)
+		for item, wh, qty in rows
+		if (doc.docstatus == 2 or flt(qty) < 0) and resolve_item(item, ignore_toggle=True).is_traced
+	}
 
 
 def assert_units_fit(doc, pairs=None) -> None:
@@ -182,3 +188,13 @@ def assert_units_fit(doc, pairs=None) -> None:
 			NotEnoughUnitsError,
 			title=_("Records Would Disagree With Stock"),
 		)
+
+
+def lock_counts_of(doc) -> None:
+	"""Before ERPNext posts (or takes back) the document's stock: the kept-count rows of its traced items, so
+	every request that moves units takes them in the same order (services/counts.py, ``lock_items``)."""
+	from assetblaze_trace.services import counts
+
+	items = {row.get("item_code") or row.get("rm_item_code") for row in rows_of(doc)}
+	items |= {row.get("rm_item_code") for row in doc.get("supplied_items") or []}
+	counts.lock_items(item for item in items if item and resolve_item(item, ignore_toggle=True).is_traced)

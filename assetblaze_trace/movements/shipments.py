@@ -455,10 +455,11 @@ def ship(doc) -> None:
 				as_dict=True,
 			)
 		}
-		touched.add((row.item_code, row.warehouse))
+		if len(current) < row_qty(row, _config) - EPSILON or _config.is_batch:
+			# the row carries untraced stock (units cover the rest exactly, so only such rows can break §6)
+			touched.add((row.item_code, row.warehouse))
 		if is_internal_transfer(doc, row):
 			target = target_of(row)
-			touched.add((row.item_code, target))
 			move(
 				list(current),
 				rules.INTERNAL_TRANSFER,

@@ -2,7 +2,7 @@
 
 from assetblaze_trace.movements import shipments as shipment
 from assetblaze_trace.movements import stock as movements
-from assetblaze_trace.movements.rows import assert_units_fit
+from assetblaze_trace.movements.rows import assert_units_fit, lock_counts_of
 from assetblaze_trace.services.settings import is_enabled
 
 
@@ -25,6 +25,7 @@ def on_submit(doc, method=None):
 
 
 def before_cancel(doc, method=None):
+	lock_counts_of(doc)  # (on submit, the allocation on save took them first)
 	movements.refuse_cancel_under_a_later_count(doc)
 
 

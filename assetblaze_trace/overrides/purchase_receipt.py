@@ -5,13 +5,18 @@ units back to the supplier (stock.py); cancelling undoes each."""
 from assetblaze_trace.movements import intercompany
 from assetblaze_trace.movements import receipts as receiving
 from assetblaze_trace.movements import stock as movements
-from assetblaze_trace.movements.rows import assert_units_fit
+from assetblaze_trace.movements.rows import assert_units_fit, lock_counts_of
 from assetblaze_trace.services.settings import is_enabled
 
 
 def validate(doc, method=None):
 	if is_enabled():
 		receiving.validate(doc)
+
+
+def before_submit(doc, method=None):
+	if is_enabled():
+		lock_counts_of(doc)  # before ERPNext posts the stock: one lock order for every request
 
 
 def on_submit(doc, method=None):
@@ -24,6 +29,7 @@ def on_submit(doc, method=None):
 
 
 def before_cancel(doc, method=None):
+	lock_counts_of(doc)
 	movements.refuse_cancel_under_a_later_count(doc)
 	receiving.check_cancel(doc)
 

@@ -3,7 +3,7 @@
 
 from assetblaze_trace.movements import receipts as receiving
 from assetblaze_trace.movements import stock as movements
-from assetblaze_trace.movements.rows import assert_units_fit
+from assetblaze_trace.movements.rows import assert_units_fit, lock_counts_of
 from assetblaze_trace.services import generation
 from assetblaze_trace.services.settings import is_enabled
 
@@ -18,6 +18,8 @@ def validate(doc, method=None):
 def before_submit(doc, method=None):
 	if is_enabled() and doc.purpose == "Manufacture":
 		generation.validate_completion(doc)
+	if is_enabled():
+		lock_counts_of(doc)  # before ERPNext posts the stock: one lock order for every request
 
 
 def on_submit(doc, method=None):
@@ -31,6 +33,7 @@ def on_submit(doc, method=None):
 
 
 def before_cancel(doc, method=None):
+	lock_counts_of(doc)
 	movements.refuse_cancel_under_a_later_count(doc)
 	if doc.purpose == "Manufacture":
 		generation.check_take_back(doc)

@@ -88,6 +88,25 @@ class Delta:
 		)
 
 
+def lock_items(items: Iterable[str]) -> None:
+	"""Take the kept-count rows of these items (their *Available* row) before ERPNext posts a document's stock.
+
+	A draft shipment's allocation writes an item's count rows on save, then ERPNext's stock ledger on submit; a
+	document that moves units after ERPNext posted its stock (a completion, an issue, a count, a receipt) would
+	take the same rows the other way round, and two such requests at once deadlock (measured over HTTP: 9 of 24
+	requests). Taking the row first, in ``before_submit`` / ``before_cancel``, puts every request in one order.
+	One statement; a row that does not exist yet is made with zero units (the views show statuses with units)."""
+	items = sorted({i for i in items if i})
+	if not items:
+		return
+	frappe.db.sql(
+		f"INSERT INTO `{TABLE}` (dimension, value, status, units, qty, stamped) VALUES "
+		+ ", ".join(["('item_code', %s, 'Available', 0, 0, 0)"] * len(items))
+		+ " ON DUPLICATE KEY UPDATE units = units",
+		items,
+	)
+
+
 def moved(current: dict[str, dict], names: Iterable[str], to_status: str, set_values: dict) -> None:
 	"""Units ``names`` (their locked rows in ``current``) go to ``to_status`` with ``set_values``."""
 	new_order = set_values.get("sales_order", KEEP) if set_values else KEEP

@@ -80,6 +80,12 @@ def resolve(identifier: str, item_code: str | None = None) -> Origin:
 	if item_code:
 		rows = [r for r in rows if r.item_code == item_code]
 	if rows:
+		from assetblaze_trace.permissions import readable, restrictions
+
+		if restrictions():  # a unit outside the user's reach is, to them, an identifier nobody knows
+			within = set(readable([r.name for r in rows]))
+			rows = [r for r in rows if r.name in within]
+	if rows:
 		items = sorted({r.item_code for r in rows})
 		if len(items) > 1:
 			frappe.throw(
@@ -453,8 +459,11 @@ def _tree_order(nodes: list[dict], root: str) -> list[dict]:
 
 
 def _visible(nodes: list[dict]) -> list[dict]:
-	"""What the user may read: our units of companies they may see; ERPNext batches and serial numbers shown
-	as their item when they may not read those; customers, documents and suppliers only when readable."""
+	"""What the user may read: our units within their User Permissions (companies, warehouses, items,
+	customers...); ERPNext batches and serial numbers shown as their item when they may not read those;
+	customers, documents and suppliers only when readable."""
+	from assetblaze_trace.permissions import readable, restrictions
+
 	can = {dt: bool(frappe.has_permission(dt, "read")) for dt in _LINKED_DOCTYPES}
 	allowed_companies = _user_permitted("Company")
 	hidden_fields = [f for f, dt in _LINK_FIELDS.items() if not can[dt]]
@@ -465,6 +474,13 @@ def _visible(nodes: list[dict]) -> list[dict]:
 			for n in nodes
 			if n["kind"] != "Serial Record" or not n.get("company") or n["company"] in allowed_companies
 		]
+	if (
+		restrictions()
+	):  # units outside the user's warehouses, items, customers... are not shown (one query each
+		# thousand)
+		ours = [n["identifier"] for n in nodes if n["kind"] == "Serial Record"]
+		within = set(readable(ours))
+		nodes = [n for n in nodes if n["kind"] != "Serial Record" or n["identifier"] in within]
 	if hidden_fields or hidden_kinds:
 		for n in nodes:
 			if n["kind"] in hidden_kinds:

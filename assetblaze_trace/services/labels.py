@@ -73,6 +73,19 @@ def units(selection: frappe._dict) -> list[dict]:
 		order_by="manufactured_on asc, serial_sequence asc, name asc",
 		limit_page_length=MOST + 1,
 	)
+	if selection.get("names"):
+		asked = len(set(selection.names))
+		if len(rows) < min(
+			asked, MOST + 1
+		):  # some are outside the user's reach (or do not exist): say so, name none
+			frappe.throw(
+				_(
+					"{0} of these {1} units cannot be printed: they do not exist or are outside the companies, "
+					"warehouses, items or customers you may work with."
+				).format(asked - len(rows), asked),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
 	if len(rows) > MOST:
 		frappe.throw(
 			_(

@@ -529,3 +529,26 @@ def test_a_shipment_that_cannot_be_covered_says_exactly_why():
 	shipped = make_delivery_note(item, 1)  # now the untraced one ships
 	shipped.submit()
 	assert bin_qty(item, FG) == 3 == units_in_stock(item, FG)
+
+
+def test_a_sales_invoice_with_update_stock_ships_a_bundles_units_too():
+	from tests.integration.factories import produce
+
+	component = serial_item()
+	units = produce(component, 2)
+	bundle = make_bundle(component, 2)
+	si = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": make_customer(),
+			"company": company(),
+			"posting_date": nowdate(),
+			"update_stock": 1,
+			"items": [{"item_code": bundle, "qty": 1, "rate": 100, "warehouse": warehouse(FG)}],
+		}
+	).insert()
+	assert si.packed_items[0].trace_serials.split("\n") == units
+	si.submit()
+	assert set(status_of(units).values()) == {lc.SHIPPED}
+	assert {u.sales_invoice for u in records(name=("in", units))} == {si.name}
+	assert bin_qty(component, FG) == 0 == units_in_stock(component, FG)

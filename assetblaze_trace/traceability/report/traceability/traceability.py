@@ -167,7 +167,10 @@ def _conditions(record, filters: frappe._dict):
 		condition &= record.manufactured_on >= getdate(filters.from_date)
 	if filters.get("to_date"):
 		condition &= record.manufactured_on < add_days(getdate(filters.to_date), 1)
-	return condition
+	from assetblaze_trace.permissions import restrictions
+
+	within = restrictions().criterion(record)  # the user's User Permissions, in the query itself
+	return condition if within is None else condition & within
 
 
 def newest_index(filters: frappe._dict) -> str | None:

@@ -125,6 +125,13 @@ def rows(filters) -> list[dict]:
 		):
 			entry(item, warehouse).erpnext_qty = flt(qty)
 
+	from assetblaze_trace.permissions import restrictions
+
+	limits = restrictions()
+	if limits:  # only the items and warehouses within the user's reach (User Permissions)
+		table = {
+			k: v for k, v in table.items() if limits.allows({"item_code": k[0], "warehouse": k[1]}, True)
+		}
 	out = []
 	names = dict(
 		frappe.db.sql(
