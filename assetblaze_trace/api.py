@@ -167,7 +167,7 @@ def suggest_units(
 	else:
 		frappe.get_doc(doctype, name).check_permission("read")
 	frappe.has_permission("Serial Record", "read", throw=True)
-	permissions.require_use("Warehouse", warehouse)
+	permissions.require_warehouse(warehouse)
 	typed = parse_serial_list(listed)
 	need = max(int(float(qty or 0)) - len(typed), 0)
 	conditions = {"item_code": item_code, "warehouse": warehouse, "status": "Available", "on_hold": 0}
@@ -286,7 +286,7 @@ def register_existing_stock(
 	"""Give untraced stock of a traced item units (Stock Manager only)."""
 	require_role("Stock Manager", "System Manager")
 	frappe.has_permission("Item", "read", item_code, throw=True)
-	frappe.has_permission("Warehouse", "read", warehouse, throw=True)
+	permissions.require_warehouse(warehouse)
 	from assetblaze_trace.services.existing_stock import register
 
 	names = register(item_code, warehouse, qty, serials, lot)
@@ -327,7 +327,7 @@ def release_cancelled_shipment(doctype: str, name: str) -> int:
 def untraced_stock(item_code: str, warehouse: str) -> float:
 	frappe.has_permission("Item", "read", item_code, throw=True)
 	permissions.require_read()
-	permissions.require_use("Warehouse", warehouse)
+	permissions.require_warehouse(warehouse)
 	from assetblaze_trace.movements.rows import untraced_qty
 
 	return untraced_qty(item_code, warehouse)

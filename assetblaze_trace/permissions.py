@@ -143,15 +143,16 @@ def check(names: Sequence[str], action: str) -> list[str]:
 	return names
 
 
-def may_use(doctype: str, name: str | None) -> bool:
-	"""Whether the user may use one linked document (a warehouse, an item) under roles and User Permissions."""
-	return bool(name) and bool(frappe.has_permission(doctype, "read", name))
-
-
-def require_use(doctype: str, name: str | None) -> None:
-	if not may_use(doctype, name):
+def require_warehouse(warehouse: str | None) -> None:
+	"""The warehouse (and its company) must be within the user's User Permissions: the units there are."""
+	if not warehouse or not frappe.db.exists("Warehouse", warehouse):
+		frappe.throw(_("Choose a warehouse."), frappe.ValidationError)
+	limits = restrictions()
+	if limits and not limits.allows(
+		{"warehouse": warehouse, "company": frappe.get_cached_value("Warehouse", warehouse, "company")}, True
+	):
 		frappe.throw(
-			_("You may not work with {0} {1}.").format(_(doctype), frappe.bold(name or "")),
+			_("You may not work with warehouse {0}.").format(frappe.bold(warehouse)),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)

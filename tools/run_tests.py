@@ -224,6 +224,12 @@ def ensure_site() -> None:
 		frappe_cli("--site", SITE, "install-app", APP)
 	elif os.environ.get("ASSETBLAZE_SKIP_MIGRATE") != "1":
 		frappe_cli("--site", SITE, "migrate", "--skip-search-index")
+	# The site's encryption key, before any test starts a web server: Frappe 16's new-site writes none, and the
+	# first process to need one (the test, the server) would write its own while the other keeps another in
+	# memory (API secrets set by the test then fail to decrypt in the server).
+	config = json.loads((BENCH / "sites" / SITE / "site_config.json").read_text())
+	if not config.get("encryption_key"):
+		frappe_cli("--site", SITE, "execute", "frappe.utils.password.get_encryption_key")
 
 
 def pytest_cmd(python: str, paths: list[str], junit: Path | None = None) -> list[str]:

@@ -75,9 +75,9 @@ def units(selection: frappe._dict) -> list[dict]:
 	)
 	if selection.get("names"):
 		asked = len(set(selection.names))
-		if len(rows) < min(
-			asked, MOST + 1
-		):  # some are outside the user's reach (or do not exist): say so, name none
+		# some are outside the user's reach (or do not exist): say so, name none (none found at all: nothing
+		# matches, as before)
+		if 0 < len(rows) < min(asked, MOST + 1):
 			frappe.throw(
 				_(
 					"{0} of these {1} units cannot be printed: they do not exist or are outside the companies, "

@@ -92,4 +92,6 @@ def test_scanning_the_suppliers_serials_into_a_purchase_receipt(desk, expect, re
 	receipt = page.locator('.frappe-control[data-fieldname="receipt_voucher_no"]').first
 	receipt.scroll_into_view_if_needed()
 	expect(receipt).to_contain_text(name)
+	# its genealogy ends here, at the supplier and the receipt
+	expect(page.locator('.trace-genealogy-block[data-direction="Backward"]').first).to_contain_text(name)
 	desk.shot(f"{MAJOR}-2-received-unit")

@@ -304,3 +304,77 @@ def test_guests_and_users_without_a_role_get_nothing(reach, method, who):
 	assert reach.stores[0] not in text and reach.returned not in text, (method, who, text[:200])
 	assert frappe.db.get_value("Serial Record", reach.stores[0], "on_hold") == 0
 	assert status_of([reach.returned]) == {reach.returned: lc.RETURNED}
+
+
+# ---------------------------------------------------------------------------------- roles and companies
+
+ROLES = ("System Manager", "Stock Manager", "Stock User", "Sales User", "Manufacturing User")
+# who may change units (PRODUCT.md §7, §10): holds and their release are the Stock Manager's; a restock is
+# a stock person's; registration the Stock Manager's
+CHANGES = {
+	"hold_units": ({"System Manager", "Stock Manager"}, lambda r: api.hold_units([r.stores[0]], "x")),
+	"release_units": ({"System Manager", "Stock Manager"}, lambda r: api.release_units([r.stores[0]])),
+	"restock": ({"System Manager", "Stock Manager", "Stock User"}, lambda r: api.restock([r.returned])),
+	"hold_recall": ({"System Manager", "Stock Manager"}, lambda r: api.hold_recall(r.stores[0], "x")),
+	"register_existing_stock": (
+		{"Stock Manager"},  # (a System Manager alone may not read Items in ERPNext)
+		lambda r: api.register_existing_stock(r.item, warehouse(STORES), 1),
+	),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method", sorted(CHANGES))
+def test_who_may_change_units_is_decided_by_role(reach, role, method):
+	allowed, call = CHANGES[method]
+	if method == "register_existing_stock":
+		from tests.integration.factories import receive
+
+		receive(reach.item, 1, warehouse(STORES))  # untraced stock to register
+	as_user(make_user(role))
+	frappe.db.savepoint("role")
+	try:
+		call(reach)
+		refused = False
+	except frappe.PermissionError:
+		refused = True
+	frappe.db.rollback(save_point="role")
+	assert refused == (role not in allowed), (method, role)
+
+
+@pytest.mark.parametrize(
+	"role", [r for r in ROLES if r != "System Manager"]
+)  # (ERPNext gives it no Item read)
+def test_every_role_that_reads_units_reads_them(reach, role):
+	as_user(make_user(role))
+	assert api.get_units({"item_code": reach.item})["total"] == 5
+	assert api.scan_barcode(reach.stores[0]).get("trace_serial") == reach.stores[0]
+
+
+def test_a_user_limited_to_another_company_reaches_none_of_these_units(reach):
+	other = frappe.get_doc(
+		{
+			"doctype": "Company",
+			"company_name": f"Other {uid('')[1:6]}",
+			"abbr": uid("")[1:6],
+			"default_currency": frappe.get_cached_value("Company", reach_company(), "default_currency"),
+			"country": frappe.get_cached_value("Company", reach_company(), "country"),
+			"chart_of_accounts": "Standard",
+		}
+	).insert()
+	user = make_user("Stock Manager", "Stock User")
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": user, "allow": "Company", "for_value": other.name}
+	).insert(ignore_permissions=True)
+	as_user(user)
+	assert api.get_units({"item_code": reach.item})["rows"] == []
+	assert not (api.scan_barcode(reach.stores[0]) or {}).get("trace_serial")
+	refused_quietly(api.hold_units, [reach.stores[0]], "x")
+	refused_as_unknown(api.genealogy, reach.stores[0])
+	assert api.search_serial_records("Serial Record", "", "name", 0, 20, {"item_code": reach.item}) == []
+
+
+def reach_company():
+	from tests.integration.factories import company
+
+	return company()

@@ -315,7 +315,18 @@ assetblaze_trace.render_genealogy = function (frm, fieldname) {
 	]).then(([backward, forward]) => {
 		field.$wrapper.html(
 			`<div class="trace-genealogy">
-				${block(__("Made From"), "Backward", backward, __("No recorded components: this unit was not made from traced consumption."))}
+				${block(
+					__("Made From"),
+					"Backward",
+					backward,
+					frm.doc.receipt_voucher_no
+						? __("Bought, not made here: received from {0} with {1} {2}.", [
+								frm.doc.supplier ? link("Supplier", frm.doc.supplier) : __("a supplier"),
+								__(frm.doc.receipt_voucher_type),
+								link(frm.doc.receipt_voucher_type, frm.doc.receipt_voucher_no),
+						  ])
+						: __("No recorded components: this unit was not made from traced consumption.")
+				)}
 				${block(__("Went Into"), "Forward", forward, __("Not part of any other unit."))}
 			</div>`
 		);
