@@ -198,3 +198,32 @@ else:
 	def erpnext_serial_batch_fields_shown():
 		"""ERPNext 15 always shows the item rows' serial / batch fields: nothing to do."""
 		yield
+
+
+def save_and_wait_for_reload(page, timeout: int = 30000) -> None:
+	"""Save the form on show and wait for the reload ERPNext schedules after it.
+
+	ERPNext's Pick List form reloads itself 500 ms after every save (``after_save`` → ``setTimeout(() =>
+	frm.reload_doc(), 500)``, "to fix the issue of locations table not getting updated after save"). The reload
+	draws the form again: a row form opened in those 500 ms is torn down with it (what made the Pick List
+	browser test fail at random on Frappe 16, leaving the page dimmed by the closed row form's backdrop). So the
+	test waits for that reload to have drawn the form, not only for the save."""
+	page.evaluate(
+		"""() => {
+			const frm = cur_frm;
+			window.__assetblaze_reloaded = false;
+			const reload = frm.reload_doc.bind(frm);
+			frm.reload_doc = (...args) =>
+				Promise.resolve(reload(...args)).then((result) => {
+					frm.reload_doc = reload;
+					window.__assetblaze_reloaded = true;
+					return result;
+				});
+			frm.save();
+		}"""
+	)
+	page.wait_for_function(
+		"() => window.__assetblaze_reloaded && window.cur_frm && !cur_frm.doc.__islocal && !cur_frm.is_dirty()"
+		" && !document.querySelector('#freeze.in')",
+		timeout=timeout,
+	)

@@ -9,6 +9,7 @@ import frappe
 import pytest
 
 from assetblaze_trace.compat import frappe_major
+from tests.browser.desk_ui import save_and_wait_for_reload
 
 pytestmark = pytest.mark.browser
 MAJOR = f"v{frappe_major()}"
@@ -53,10 +54,7 @@ def test_a_pick_list_walked_to_its_delivery_note(desk, expect, order):
 		" frm: cur_frm})"
 	)
 	wait_new_form(page, "Pick List")
-	page.evaluate("cur_frm.save()")
-	page.wait_for_function(
-		"() => cur_frm.doctype === 'Pick List' && !cur_frm.doc.__islocal && !cur_frm.is_dirty()"
-	)
+	save_and_wait_for_reload(page)  # (ERPNext reloads a Pick List 500 ms after its save)
 	pick_list = page.evaluate("cur_frm.doc.name")
 	# a new document, once saved, is routed from new-pick-list-… to its name and the form drawn again: until
 	# that route has settled, a row form opened now is torn down with the page it was drawn on
@@ -125,13 +123,9 @@ def test_scanning_confirms_the_units_a_pick_list_picks(desk, expect, scan_order)
 	)
 	wait_new_form(page, "Pick List")
 	page.evaluate("cur_frm.set_value('scan_mode', 1)")
-	page.evaluate("cur_frm.save()")
-	page.wait_for_function(
-		"() => cur_frm.doctype === 'Pick List' && !cur_frm.doc.__islocal && !cur_frm.is_dirty()"
-	)
+	save_and_wait_for_reload(page)
 	pick_list = page.evaluate("cur_frm.doc.name")
-	# the picker opens the saved Pick List (right after the first save Frappe may reload the form once, which
-	# would drop a scan made in that moment)
+	# the picker opens the saved Pick List, as a person coming to it would
 	desk.goto(f"/app/pick-list/{pick_list}")
 	desk.wait_for_form("Pick List", pick_list)
 
@@ -160,9 +154,7 @@ def test_scanning_confirms_the_units_a_pick_list_picks(desk, expect, scan_order)
 	assert row() == [f"{units[2]}\n{units[1]}", 2]
 	desk.shot(f"{MAJOR}-scan-1-picked-by-scanning")
 
-	page.evaluate("cur_frm.save()")
-	page.wait_for_function("() => !cur_frm.is_dirty() && !document.querySelector('#freeze.in')")
-	page.wait_for_timeout(500)
+	save_and_wait_for_reload(page)
 	frappe.db.rollback()
 	held = frappe.get_all(
 		"Serial Record", filters={"pick_list": pick_list, "status": "Allocated"}, pluck="name"
