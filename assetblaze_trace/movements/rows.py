@@ -198,3 +198,17 @@ def lock_counts_of(doc) -> None:
 	items = {row.get("item_code") or row.get("rm_item_code") for row in rows_of(doc)}
 	items |= {row.get("rm_item_code") for row in doc.get("supplied_items") or []}
 	counts.lock_items(item for item in items if item and resolve_item(item, ignore_toggle=True).is_traced)
+
+
+def where_problem(unit: str, rec, item_code: str, warehouse: str) -> str | None:
+	"""Why a unit listed by hand on a row cannot be taken from there (it does not exist, is another item, is in
+	another warehouse, is on hold), or None; each caller adds what its move needs of the status."""
+	if not rec:
+		return _("{0} does not exist").format(unit)
+	if rec.item_code != item_code:
+		return _("{0} is item {1}, not {2}").format(unit, rec.item_code, item_code)
+	if rec.warehouse != warehouse:
+		return _("{0} is in warehouse {1}, not {2}").format(unit, rec.warehouse, warehouse)
+	if rec.on_hold:
+		return _("{0} is on hold ({1})").format(unit, rec.hold_reason or _("no reason given"))
+	return None

@@ -19,6 +19,7 @@ from assetblaze_trace.movements.rows import (
 	target_of,
 	traced_rows,
 	untraced_qty,
+	where_problem,
 	why_not_taken,
 )
 from assetblaze_trace.rules import lifecycle as rules
@@ -240,14 +241,9 @@ def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 	problems = []
 	for u in units:
 		rec = found.get(u)
-		if not rec:
-			problems.append(_("{0} does not exist").format(u))
-		elif rec.item_code != row.item_code:
-			problems.append(_("{0} is item {1}, not {2}").format(u, rec.item_code, row.item_code))
-		elif rec.warehouse != row.warehouse:
-			problems.append(_("{0} is in warehouse {1}, not {2}").format(u, rec.warehouse, row.warehouse))
-		elif rec.on_hold:
-			problems.append(_("{0} is on hold ({1})").format(u, rec.hold_reason or _("no reason given")))
+		problem = where_problem(u, rec, row.item_code, row.warehouse)
+		if problem:
+			problems.append(problem)
 		elif not (
 			rec.status == rules.AVAILABLE or (rec.status == rules.ALLOCATED and rec.shipment_row == row.name)
 		):

@@ -33,6 +33,7 @@ from assetblaze_trace.movements.rows import (
 	traced_rows,
 	units_in_stock,
 	untraced_qty,
+	where_problem,
 	why_not_taken,
 )
 from assetblaze_trace.movements.table import MOVEMENTS, Movement
@@ -384,14 +385,9 @@ def _validate_listed(leg: Leg, listed: list[str]) -> dict:
 	problems = []
 	for unit in listed:
 		rec = found.get(unit)
-		if not rec:
-			problems.append(_("{0} does not exist").format(unit))
-		elif rec.item_code != leg.item_code:
-			problems.append(_("{0} is item {1}, not {2}").format(unit, rec.item_code, leg.item_code))
-		elif rec.warehouse != leg.warehouse:
-			problems.append(_("{0} is in warehouse {1}, not {2}").format(unit, rec.warehouse, leg.warehouse))
-		elif rec.on_hold:
-			problems.append(_("{0} is on hold ({1})").format(unit, rec.hold_reason or _("no reason given")))
+		problem = where_problem(unit, rec, leg.item_code, leg.warehouse)
+		if problem:
+			problems.append(problem)
 		elif rec.status not in allowed:
 			problems.append(_("{0} is {1}").format(unit, _(rec.status)))
 	if problems:

@@ -465,21 +465,12 @@ def _visible(nodes: list[dict]) -> list[dict]:
 	from assetblaze_trace.permissions import readable, restrictions
 
 	can = {dt: bool(frappe.has_permission(dt, "read")) for dt in _LINKED_DOCTYPES}
-	allowed_companies = _user_permitted("Company")
 	hidden_fields = [f for f, dt in _LINK_FIELDS.items() if not can[dt]]
 	hidden_kinds = {k for k in ("Batch", "Serial No") if not can[k]}
-	if allowed_companies is not None:
-		nodes = [
-			n
-			for n in nodes
-			if n["kind"] != "Serial Record" or not n.get("company") or n["company"] in allowed_companies
-		]
-	if (
-		restrictions()
-	):  # units outside the user's warehouses, items, customers... are not shown (one query each
-		# thousand)
-		ours = [n["identifier"] for n in nodes if n["kind"] == "Serial Record"]
-		within = set(readable(ours))
+	if restrictions():
+		# units outside the user's User Permissions (company, warehouse, item, customer...) are not shown: one
+		# query per thousand nodes
+		within = set(readable([n["identifier"] for n in nodes if n["kind"] == "Serial Record"]))
 		nodes = [n for n in nodes if n["kind"] != "Serial Record" or n["identifier"] in within]
 	if hidden_fields or hidden_kinds:
 		for n in nodes:
@@ -506,16 +497,6 @@ _LINK_FIELDS = {
 	"made_by": "Stock Entry",
 }
 _LINKED_DOCTYPES = ("Batch", "Serial No", *sorted(set(_LINK_FIELDS.values())))
-
-
-def _user_permitted(doctype: str) -> set[str] | None:
-	"""The values of ``doctype`` the user is restricted to by User Permissions (None: not restricted)."""
-	if frappe.session.user == "Administrator":
-		return None
-	permitted = frappe.permissions.get_user_permissions(frappe.session.user).get(doctype)
-	if not permitted:
-		return None
-	return {p.get("doc") for p in permitted}
 
 
 # ------------------------------------------------------------------------------------------- summaries

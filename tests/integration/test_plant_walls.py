@@ -33,22 +33,9 @@ from tests.integration.factories import (
 	uid,
 	warehouse,
 )
+from tests.integration.test_stock_movements import bin_qty, units_in_stock
 
 STORES, FG = "Stores", "Finished Goods"
-
-
-def bin_qty(item, wh):
-	return flt(frappe.db.get_value("Bin", {"item_code": item, "warehouse": warehouse(wh)}, "actual_qty"))
-
-
-def units_in_stock(item, wh):
-	return flt(
-		frappe.db.sql(
-			"SELECT SUM(qty) FROM `tabSerial Record` WHERE item_code = %s AND warehouse = %s "
-			"AND status IN ('Available', 'Allocated', 'Returned')",
-			(item, warehouse(wh)),
-		)[0][0]
-	)
 
 
 def assert_fits(item, *whs):
