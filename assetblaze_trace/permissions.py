@@ -126,16 +126,26 @@ def readable(names: Iterable[str]) -> list[str]:
 
 
 def check(names: Sequence[str], action: str) -> list[str]:
-	"""Refuse, without naming them, when any of ``names`` is outside what the user may read (or does not
-	exist); returns the names, deduplicated."""
+	"""Refuse, without naming them, when any of ``names`` is a unit outside what the user may read; returns the
+	names, deduplicated. A name that is no unit at all passes on: the service answers for it as it always did (a
+	hold skips it, a restock says it does not exist), to every user alike."""
 	names = list(dict.fromkeys(n for n in names if n))
-	allowed = readable(names)
-	outside = len(names) - len(allowed)
+	require_read()
+	if not names or not restrictions():
+		return names
+	existing: set[str] = set()
+	for part in chunks(names):
+		existing.update(
+			frappe.db.sql(
+				f"SELECT name FROM `tabSerial Record` WHERE name IN ({placeholders(part)})", part, pluck=True
+			)
+		)
+	outside = len(existing) - len(readable(existing))
 	if outside:
 		frappe.throw(
 			_(
-				"{0} of these {1} units cannot be {2}: they do not exist or are outside the companies, warehouses, "
-				"items or customers you may work with. Nothing was changed."
+				"{0} of these {1} units cannot be {2}: they are outside the companies, warehouses, items or "
+				"customers you may work with. Nothing was changed."
 			).format(outside, len(names), action),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
