@@ -54,6 +54,27 @@ def form_tab_of_pane(page, pane_id: str):
 	return page.locator(f'.form-tabs:visible .nav-link[role="tab"][aria-controls="{pane_id}"]')
 
 
+def wait_until_settled(page, quiet_ms: int = 250, timeout: int = 30000):
+	"""Wait until the page has made no server call for ``quiet_ms``: Frappe counts the calls in flight in
+	``frappe.request.ajax_count``. A form keeps working after it is drawn: ERPNext's Sales Order (and others)
+	call the server from ``refresh`` and, on the answer, ``frm.refresh_fields()`` -> ``layout.refresh()`` ->
+	``refresh_section_collapse()``, which shuts every collapsible section again. A section opened before those
+	answers is shut under the user's (and a test's) eyes."""
+	page.wait_for_function(
+		"""(quiet) => {
+			const busy = !window.frappe || !frappe.request || frappe.request.ajax_count > 0
+				|| document.querySelector('#freeze.in');
+			const now = Date.now();
+			if (busy || window.__trace_quiet_since === undefined) { window.__trace_quiet_since = busy ? undefined : now; return false; }
+			return now - window.__trace_quiet_since >= quiet;
+		}""",
+		arg=quiet_ms,
+		polling=50,
+		timeout=timeout,
+	)
+	page.evaluate("() => { window.__trace_quiet_since = undefined; }")
+
+
 def show_section(page, expect, fieldname: str):
 	"""Bring the form's field ``fieldname`` on screen as a user does: its tab clicked when another tab is on
 	show, its collapsible section opened when it is shut; returns the field's section. Checks the section's
@@ -68,6 +89,8 @@ def show_section(page, expect, fieldname: str):
 		if not pane.is_visible():
 			form_tab_of_pane(page, pane_id).click()
 		expect(pane).to_be_visible()
+	# open it only once the form has stopped refreshing itself (see wait_until_settled), and look again after
+	wait_until_settled(page)
 	section_name = page.evaluate(
 		"(f) => $(cur_frm.get_field(f).wrapper).closest('.form-section').attr('data-fieldname')", fieldname
 	)
@@ -85,6 +108,10 @@ def show_section(page, expect, fieldname: str):
 			break
 		except AssertionError:
 			continue
+	expect(head).not_to_have_class(re.compile(r"\bcollapsed\b"))
+	wait_until_settled(page)
+	if "collapsed" in (head.get_attribute("class") or ""):  # a late answer refreshed the form: open it again
+		head.click()
 	expect(head).not_to_have_class(re.compile(r"\bcollapsed\b"))
 	expect(section.locator(".section-body")).to_be_visible()
 	return section
