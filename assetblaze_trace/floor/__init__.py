@@ -1,0 +1,1 @@
+"""The shop floor: labels (templates, the designer, the PDF and ZPL writers)."""
