@@ -31,6 +31,7 @@ from pathlib import Path
 import frappe
 import pytest
 
+from assetblaze_trace.compat import frappe_major
 from tests.browser.routes import DESK
 
 SITE = os.environ.get("ASSETBLAZE_TEST_SITE", "")
@@ -346,7 +347,8 @@ class Desk:
 
 	def shot(self, step: str) -> Path:
 		SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-		path = SCREENSHOTS / f"{self.test_name}-{step}.png"
+		# named with the major: both benches' runs leave their pictures side by side
+		path = SCREENSHOTS / f"v{frappe_major()}-{self.test_name}-{step}.png"
 		self.page.wait_for_timeout(300)  # let the last transition settle so the picture matches the DOM
 		self.page.screenshot(path=str(path), full_page=False)
 		return path

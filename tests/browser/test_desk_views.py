@@ -21,6 +21,7 @@ from pathlib import Path
 import frappe
 import pytest
 
+from assetblaze_trace.compat import frappe_major
 from tests.browser import desk_ui
 from tests.browser.desk_ui import form_tab_of_pane, list_rows, page_title, show_section
 from tests.browser.routes import DESK
@@ -68,8 +69,10 @@ def save_pdf(body: bytes, stem: str) -> Path:
 	"""Save as artifacts/pdfs/<stem>.pdf (<stem> = <test>-<document>), dropping an earlier run's files of the
 	same test."""
 	PDFS.mkdir(parents=True, exist_ok=True)
+	# named with the major: the two benches' runs (in parallel, from one checkout) keep their own files
 	test = stem.split("-", 1)[0]
-	for old in PDFS.glob(f"{test}-*"):
+	stem = f"v{frappe_major()}-{stem}"
+	for old in PDFS.glob(f"v{frappe_major()}-{test}-*"):
 		old.unlink()
 	path = PDFS / f"{stem}.pdf"
 	path.write_bytes(body)
@@ -173,7 +176,7 @@ def popup_shot(desk, popup, step: str) -> Path:
 	popup.set_viewport_size({"width": 1000, "height": 700})
 	popup.wait_for_load_state("load")
 	popup.wait_for_timeout(1500)  # the viewer draws the first page
-	path = REPO / "artifacts" / "screenshots" / f"{desk.test_name}-{step}.png"
+	path = REPO / "artifacts" / "screenshots" / f"v{frappe_major()}-{desk.test_name}-{step}.png"
 	popup.screenshot(path=str(path))
 	return path
 
