@@ -22,7 +22,6 @@ from tests.browser.test_desk_views import (
 )
 
 pytestmark = pytest.mark.browser
-MAJOR = f"v{frappe_major()}"
 
 
 def test_seed_example_end_to_end(anonymous_desk, expect, trace_data):
