@@ -256,7 +256,7 @@ def print_labels(
 	"""Labels of a Work Order, a Stock Entry, listed Serial Records or list filters, as one PDF: the PDF itself
 	(base64) when small, else the id of a background job (``label_job_status``). POST only: a list of names
 	never travels in a URL."""
-	from assetblaze_trace.services import labels
+	from assetblaze_trace.floor import labels
 
 	return labels.start(labels.selection_from(work_order, stock_entry, names, filters))
 
@@ -264,7 +264,7 @@ def print_labels(
 @frappe.whitelist()
 def label_job_status(job: str) -> dict:
 	"""Progress of a label printing job: status (Queued, Running, Done, Failed), done, total, file_url, error."""
-	from assetblaze_trace.services import labels
+	from assetblaze_trace.floor import labels
 
 	return labels.status(job)
 

@@ -106,9 +106,9 @@ doctype_js = {
 
 jinja = {
 	"methods": [
-		"assetblaze_trace.utils.labels.trace_barcode",
-		"assetblaze_trace.utils.labels.trace_qr",
-		"assetblaze_trace.utils.labels.trace_zpl",
+		"assetblaze_trace.floor.jinja.trace_barcode",
+		"assetblaze_trace.floor.jinja.trace_qr",
+		"assetblaze_trace.floor.jinja.trace_zpl",
 		"assetblaze_trace.utils.printing.serials_of_row",
 	],
 }

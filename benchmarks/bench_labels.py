@@ -18,7 +18,7 @@ args = parse_args(__doc__, units=10_000, runs=3, per_document=100)
 frappe = connect(args.site)
 import pypdf
 
-from assetblaze_trace.services import labels
+from assetblaze_trace.floor import labels
 from tests.integration import factories as f
 
 print(f"Serial Records in the table: {frappe.db.count('Serial Record'):,}", flush=True)

@@ -1,4 +1,4 @@
-"""Labels for any number of units as one PDF (``utils.label_pdf`` draws it).
+"""Labels for any number of units as one PDF (``floor.label_pdf`` draws it).
 
 A selection is a Work Order, a Stock Entry, a list of Serial Record names or list-view filters — sent in a POST
 body, never in a URL. Up to ``labels_at_once`` labels (Traceability Settings) come back in the answer; more are
@@ -16,8 +16,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, formatdate
 
+from assetblaze_trace.floor import label_pdf
 from assetblaze_trace.services.settings import get_settings
-from assetblaze_trace.utils import label_pdf
 
 AT_ONCE = 500  # labels returned in the answer when the settings say nothing
 MOST = 100_000  # labels in one PDF (about 140 MB); narrow the selection for more
@@ -180,7 +180,7 @@ def start(selection: frappe._dict) -> dict:
 	job = uuid.uuid4().hex
 	_set_status(job, {"user": frappe.session.user, "total": len(rows), "done": 0, "status": "Queued"})
 	frappe.enqueue(
-		"assetblaze_trace.services.labels.run_job",
+		"assetblaze_trace.floor.labels.run_job",
 		queue="long",
 		timeout=3600,
 		job=job,

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from assetblaze_trace import api
-from assetblaze_trace.services import labels
+from assetblaze_trace.floor import labels
 from tests.integration.factories import (
 	make_finished_item,
 	make_item_group,
@@ -129,7 +129,7 @@ def test_a_large_selection_runs_in_the_background_and_leaves_a_file_on_the_work_
 	assert answer["count"] == 7 and answer["job"] and "pdf" not in answer
 	assert api.label_job_status(answer["job"])["status"] == "Queued"
 	[(method, kwargs)] = queued
-	assert method == "assetblaze_trace.services.labels.run_job" and kwargs["queue"] == "long"
+	assert method == "assetblaze_trace.floor.labels.run_job" and kwargs["queue"] == "long"
 	assert "names" not in kwargs["selection"]  # the job reads the selection again, not a list of names
 
 	# what the worker does: run the job, commit

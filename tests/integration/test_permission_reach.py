@@ -134,7 +134,7 @@ def case_print_labels(r):
 
 def case_label_job_status(r):
 	# a job is answered only to the user who started it
-	from assetblaze_trace.services import labels
+	from assetblaze_trace.floor import labels
 
 	frappe.set_user("Administrator")
 	labels._set_status("test-job", {"user": "Administrator", "status": "Done", "done": 1, "total": 1})

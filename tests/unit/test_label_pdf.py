@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from assetblaze_trace.utils import label_pdf as lp
+from assetblaze_trace.floor import label_pdf as lp
 
 LABELS = [
 	{"serial": "SN-26-00001", "title": "ITEM-1 · Prüfgerät", "lines": ["WO-0001 · 02-12-2026"]},

@@ -1,4 +1,4 @@
-from assetblaze_trace.utils.labels import trace_zpl
+from assetblaze_trace.floor.jinja import trace_zpl
 
 
 def test_zpl_field_text_cannot_end_the_field_or_start_a_command():
