@@ -171,12 +171,13 @@ def link_app() -> None:
 
 
 def ensure_python_dependencies(python: str | None = None) -> None:
-	"""The app's own PyPI dependencies (pyproject.toml) in the bench's env (or ``python``'s, for the unit tests
-	alone), as `bench get-app` would do."""
+	"""The app's own PyPI dependencies (pyproject.toml), and its ``test`` extra, in the bench's env (or
+	``python``'s, for the unit tests alone), as `bench get-app` would do."""
 	import tomllib
 
 	python = python or str(BENCH / "env/bin/python")
-	wanted = tomllib.loads((REPO / "pyproject.toml").read_text())["project"].get("dependencies", [])
+	project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+	wanted = project.get("dependencies", []) + project.get("optional-dependencies", {}).get("test", [])
 	missing = []
 	for requirement in wanted:
 		name = requirement.split(";")[0].split("[")[0]

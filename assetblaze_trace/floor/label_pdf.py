@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from assetblaze_trace.floor.label_design import SQUARE, Design, Element, content_getter, gs1_raw
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -205,9 +207,13 @@ class _Text:
 
 	def fit(self, text: str, size: float, room: float) -> str:
 		"""``text`` shortened with an ellipsis so it is at most ``room`` points wide at ``size``."""
+		return self.fitted(text, size, room)[0]
+
+	def fitted(self, text: str, size: float, room: float) -> tuple[str, float]:
+		"""``fit``, with the width of what fits (thousandths of the font size)."""
 		operand, width = self.encode(text)
 		if width * size / 1000 <= room or len(text) < 2:
-			return operand
+			return operand, width
 		lo, hi = 0, len(text)
 		while lo < hi:  # the longest prefix that fits with the ellipsis
 			mid = (lo + hi + 1) // 2
@@ -215,7 +221,7 @@ class _Text:
 				lo = mid
 			else:
 				hi = mid - 1
-		return self.encode(text[:lo] + "…")[0]
+		return self.encode(text[:lo] + "…")
 
 
 # --------------------------------------------------------------------------------------------- symbols
@@ -330,9 +336,72 @@ def render(
 	progress_every: int = 500,
 	title: str = "Labels",
 ) -> bytes:
-	"""One PDF, a page per label, in the order given. ``progress(done)`` is called every ``progress_every``
-	labels. Returns the file's bytes."""
+	"""The fixed layout (no template): one PDF, a page per label, in the order given. ``progress(done)`` is
+	called every ``progress_every`` labels. Returns the file's bytes. Kept as the reference a designed template
+	is measured against (``benchmarks/bench_labels.py``) and as the label of a site with no template at all."""
 	layout = layout or Layout()
+	w, h = layout.width * MM, layout.height * MM
+
+	def pages(text: _Text):
+		for label in labels:
+			yield w, h, page_content(label, layout, text), 1
+
+	return write(pages, font=font, progress=progress, progress_every=progress_every, title=title)
+
+
+def render_design(
+	groups: Iterable[tuple[Design, Iterable[Mapping[str, str]]]],
+	font: TrueTypeFont | None = None,
+	images: Mapping[str, PdfImage] | None = None,
+	progress: Callable[[int], None] | None = None,
+	progress_every: int = 500,
+	title: str = "Labels",
+) -> bytes:
+	"""Labels drawn by their templates, as one PDF: ``groups`` is (design, the units' values) in print order.
+	A design without a sheet puts each label on a page of its own size; with a sheet, ``columns x rows``
+	labels on each page of the sheet. ``images`` holds the pixels of the designs' Image elements by URL."""
+	images = images or {}
+	names = {
+		url: (n, image.width / max(image.height, 1)) for n, (url, image) in enumerate(images.items(), start=1)
+	}
+
+	def pages(text: _Text):
+		for design, units in groups:
+			draw = compile_design(design, text, names)
+			sheet = design.sheet
+			if not sheet:
+				w, h = design.width * MM, design.height * MM
+				for values in units:
+					yield w, h, draw(values), 1
+				continue
+			w, h = sheet.page_width * MM, sheet.page_height * MM
+			placed = [
+				f"q 1 0 0 1 {x * MM:.2f} {(sheet.page_height - y - design.height) * MM:.2f} cm\n"
+				for x, y in (sheet.origin(i) for i in range(sheet.per_page))
+			]
+			batch: list[str] = []
+			for values in units:
+				batch.append(placed[len(batch)] + draw(values) + "Q\n")
+				if len(batch) == sheet.per_page:
+					yield w, h, "".join(batch), len(batch)
+					batch = []
+			if batch:
+				yield w, h, "".join(batch), len(batch)
+
+	return write(
+		pages, font=font, images=images, progress=progress, progress_every=progress_every, title=title
+	)
+
+
+def write(
+	pages: Callable[[_Text], Iterable[tuple[float, float, str, int]]],
+	font: TrueTypeFont | None = None,
+	images: Mapping[str, PdfImage] | None = None,
+	progress: Callable[[int], None] | None = None,
+	progress_every: int = 500,
+	title: str = "Labels",
+) -> bytes:
+	"""The PDF file around ``pages(text)``: (width, height in points, content stream, labels on it) per page."""
 	text = _Text(font)
 	out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offsets: dict[int, int] = {}
@@ -353,19 +422,34 @@ def render(
 		)
 
 	# 1 catalog, 2 pages, 3 font (Type0 or Type1), 4 descendant, 5 descriptor, 6 font file, 7 ToUnicode, 8 info;
-	# pages from 9 on: page object n, its content n + 1
-	page_numbers: list[int] = []
+	# then two objects per image (pixels, alpha); pages after them: page object n, its content n + 1
 	number = 9
-	done = 0
-	w, h = layout.width * MM, layout.height * MM
-	page_head = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.2f} {h:.2f}] /Resources << /Font << /F1 3 0 R >> >> /Contents ".encode()
-	for label in labels:
-		stream(number + 1, page_content(label, layout, text).encode("latin-1"))
-		obj(number, page_head + b"%d 0 R >>" % (number + 1))
+	xobjects = ""
+	for n, image in enumerate((images or {}).values(), start=1):
+		mask = ""
+		if image.alpha is not None:
+			stream(number + 1, image.alpha, _image_dict(image, "/DeviceGray"))
+			mask = f"/SMask {number + 1} 0 R "
+		stream(number, image.pixels, _image_dict(image, "/DeviceRGB") + mask)
+		xobjects += f"/Im{n} {number} 0 R "
+		number += 2
+	resources = "/Font << /F1 3 0 R >>" + (f" /XObject << {xobjects}>>" if xobjects else "")
+	page_numbers: list[int] = []
+	heads: dict[tuple[float, float], bytes] = {}
+	done = reported = 0
+	for w, h, content, count in pages(text):
+		head = heads.get((w, h))
+		if head is None:
+			head = heads[(w, h)] = (
+				f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.2f} {h:.2f}] /Resources << {resources} >> /Contents "
+			).encode()
+		stream(number + 1, content.encode("latin-1"))
+		obj(number, head + b"%d 0 R >>" % (number + 1))
 		page_numbers.append(number)
 		number += 2
-		done += 1
-		if progress and done % progress_every == 0:
+		done += count
+		if progress and done - reported >= progress_every:
+			reported = done - done % progress_every
 			progress(done)
 	kids = " ".join(f"{n} 0 R" for n in page_numbers)
 	obj(2, f"<< /Type /Pages /Kids [{kids}] /Count {len(page_numbers)} >>".encode())
@@ -380,9 +464,158 @@ def render(
 	out.extend(
 		b"trailer\n<< /Size %d /Root 1 0 R /Info 8 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (last + 1, xref_at)
 	)
-	if progress and done % progress_every:
+	if progress and done != reported:
 		progress(done)
 	return bytes(out)
+
+
+# ------------------------------------------------------------------------------------ designed labels
+
+
+@dataclass(frozen=True)
+class PdfImage:
+	"""An image's pixels for the PDF: 8-bit RGB rows, and its alpha channel when it has one, both deflated."""
+
+	width: int
+	height: int
+	pixels: bytes
+	alpha: bytes | None = None
+
+	@classmethod
+	def from_bytes(cls, data: bytes) -> PdfImage:
+		"""Any image Pillow reads (PNG, JPEG, GIF, WebP...)."""
+		import io
+
+		from PIL import Image
+
+		with Image.open(io.BytesIO(data)) as im:
+			im.load()
+			has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+			rgba = im.convert("RGBA") if has_alpha else None
+			rgb = im.convert("RGB")
+			return cls(
+				width=rgb.width,
+				height=rgb.height,
+				pixels=rgb.tobytes(),
+				alpha=rgba.getchannel("A").tobytes() if rgba is not None else None,
+			)
+
+
+def _image_dict(image: PdfImage, space: str) -> str:
+	return f"/Type /XObject /Subtype /Image /Width {image.width} /Height {image.height} /ColorSpace {space} /BitsPerComponent 8 "
+
+
+def gs1_128_modules(element_string: str) -> str:
+	"""GS1-128 (Code 128 with FNC1 first and after each variable-length field) of a bracketed element string
+	as 1/0 modules; '' when it cannot be encoded."""
+	import barcode
+
+	raw = gs1_raw(element_string)
+	try:
+		return barcode.Gs1_128(raw[1:]).build()[0]  # Gs1_128 puts the first FNC1 itself
+	except Exception:
+		return ""
+
+
+def datamatrix_matrix(value: str):
+	"""The Data Matrix (ECC 200) of ``value`` as rows of 0/1; [] when it cannot be encoded."""
+	from ppf.datamatrix import DataMatrix
+
+	try:
+		return DataMatrix(value).matrix
+	except Exception:
+		return []
+
+
+def compile_design(
+	design: Design, text: _Text, image_numbers: Mapping[str, tuple[int, float]] | None = None
+) -> Callable[[Mapping], str]:
+	"""The drawing of one label of ``design`` as a function of the unit's values: positions, sizes and fixed
+	text worked out once; per label only what the unit changes (its text and its symbols)."""
+	H = design.height * MM
+	image_numbers = image_numbers or {}
+	parts: list[str | Callable[[Mapping], str]] = []
+	for e in design.elements:
+		x, top, w, h = e.x * MM, H - e.y * MM, e.width * MM, e.height * MM
+		get = content_getter(e)
+		kind = e.element_type
+		if kind == "Text":
+			part = _text_drawer(e, get, text, x, top, w)
+		elif kind in ("Code 128", "GS1-128"):
+			modules = code128_modules if kind == "Code 128" else gs1_128_modules
+			part = _symbol_drawer(get, lambda v, m=modules, x=x, y=top - h, w=w, h=h: _bars(m(v), x, y, w, h))
+		elif kind in SQUARE:
+			side = min(w, h)
+			matrix = qr_matrix if kind == "QR" else datamatrix_matrix
+			part = _symbol_drawer(
+				get, lambda v, m=matrix, x=x, top=top, s=side: _qr(m(v), x, top, s) if v else ""
+			)
+		elif kind == "Line":
+			part = f"{e.line_width * MM:.2f} w {x:.2f} {top:.2f} m {x + w:.2f} {top - h:.2f} l S\n"
+		elif kind == "Box":
+			part = f"{e.line_width * MM:.2f} w {x:.2f} {top - h:.2f} {w:.2f} {h:.2f} re S\n"
+		elif kind == "Image" and e.image in image_numbers:
+			part = _image_placement(*image_numbers[e.image], x, top, w, h)
+		else:
+			continue
+		if part:
+			parts.append(part)
+	# consecutive fixed parts joined once
+	merged: list[str | Callable[[Mapping], str]] = []
+	for part in parts:
+		if isinstance(part, str) and merged and isinstance(merged[-1], str):
+			merged[-1] += part
+		else:
+			merged.append(part)
+	if all(isinstance(p, str) for p in merged):
+		fixed = "".join(merged)  # type: ignore[arg-type]
+		return lambda values: fixed
+	return lambda values: "".join(p if isinstance(p, str) else p(values) for p in merged)
+
+
+def _symbol_drawer(get, draw) -> str | Callable[[Mapping], str]:
+	if isinstance(get, str):
+		ops = draw(get)
+		return ops + "f\n" if ops else ""
+
+	def symbol(values: Mapping) -> str:
+		ops = draw(get(values))
+		return ops + "f\n" if ops else ""
+
+	return symbol
+
+
+def _text_drawer(e: Element, get, text: _Text, x: float, top: float, w: float):
+	size = e.font_size
+	baseline = top - size * 0.8
+	head = "BT\n" + ("0.33 g " if e.grey else "") + f"/F1 {size:.2f} Tf "
+	if e.bold:
+		head += f"2 Tr {size * 0.03:.2f} w "
+	tail = (" 0 Tr" if e.bold else "") + "\nET\n" + ("0 g\n" if e.grey else "")
+	align = e.align
+	left = f"1 0 0 1 {x:.2f} {baseline:.2f} Tm "
+
+	def draw(value: str) -> str:
+		if not value:
+			return ""
+		if align == "Left":
+			return head + left + text.fit(value, size, w) + " Tj" + tail
+		operand, width = text.fitted(value, size, w)
+		drawn = width * size / 1000
+		dx = (w - drawn) / (2 if align == "Center" else 1)
+		return head + f"1 0 0 1 {x + max(dx, 0):.2f} {baseline:.2f} Tm " + operand + " Tj" + tail
+
+	if isinstance(get, str):
+		return draw(get)
+	return lambda values: draw(get(values))
+
+
+def _image_placement(number: int, aspect: float, x: float, top: float, w: float, h: float) -> str:
+	"""The image fitted into its box, its proportions kept, centred (PDF draws an image into the unit square,
+	scaled by the matrix)."""
+	iw, ih = (w, w / aspect) if w / aspect <= h else (h * aspect, h)
+	ix, iy = x + (w - iw) / 2, top - h + (h - ih) / 2
+	return f"q {iw:.2f} 0 0 {ih:.2f} {ix:.2f} {iy:.2f} cm /Im{number} Do Q\n"
 
 
 def _pdf_string(value: str) -> str:
