@@ -252,13 +252,46 @@ def print_labels(
 	stock_entry: str | None = None,
 	names: str | list | None = None,
 	filters: str | list | dict | None = None,
+	template: str | None = None,
 ) -> dict:
 	"""Labels of a Work Order, a Stock Entry, listed Serial Records or list filters, as one PDF: the PDF itself
-	(base64) when small, else the id of a background job (``label_job_status``). POST only: a list of names
-	never travels in a URL."""
+	(base64) when small, else the id of a background job (``label_job_status``). Each unit prints with its
+	item's Trace Label Template (Item → Item Group → settings) unless ``template`` names one. POST only: a list
+	of names never travels in a URL."""
 	from assetblaze_trace.floor import labels
 
-	return labels.start(labels.selection_from(work_order, stock_entry, names, filters))
+	return labels.start(labels.selection_from(work_order, stock_entry, names, filters, template))
+
+
+@frappe.whitelist(methods=["POST"])
+def label_zpl(names: str | list, template: str | None = None) -> str:
+	"""The ZPL of the listed Serial Records' labels (one ``^XA…^XZ`` each, in the order they were made), for a
+	thermal printer: the same design the PDF prints (``template``, else each unit's resolved template)."""
+	from assetblaze_trace.floor import labels
+
+	selection = labels.selection_from(names=names, template=template)
+	rows = labels.units(selection)
+	if not rows:
+		frappe.throw(_("No serial records match, so there are no labels to print."), title=_("No labels"))
+	return labels.zpl(rows, template=selection.get("template"))
+
+
+@frappe.whitelist(methods=["POST"])
+def label_preview(template: str | dict, unit: str | None = None) -> dict:
+	"""One label of a template (saved, or as the designer holds it, unsaved) as a PNG (base64), for ``unit`` or
+	else the newest unit the user may read (field names in capitals when there is none), with its ZPL."""
+	from assetblaze_trace.floor import designer
+
+	return designer.preview(template, unit)
+
+
+@frappe.whitelist()
+def label_bindings() -> list[dict]:
+	"""The fields a label element can show, for the designer."""
+	from assetblaze_trace.floor import labels
+
+	frappe.has_permission("Trace Label Template", "read", throw=True)
+	return labels.bindings()
 
 
 @frappe.whitelist()

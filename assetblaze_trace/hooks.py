@@ -109,6 +109,8 @@ jinja = {
 		"assetblaze_trace.floor.jinja.trace_barcode",
 		"assetblaze_trace.floor.jinja.trace_qr",
 		"assetblaze_trace.floor.jinja.trace_zpl",
+		"assetblaze_trace.floor.jinja.trace_label",
+		"assetblaze_trace.floor.jinja.trace_label_zpl",
 		"assetblaze_trace.utils.printing.serials_of_row",
 	],
 }

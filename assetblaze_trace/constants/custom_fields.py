@@ -41,9 +41,18 @@ CUSTOM_FIELDS = {
 			"description": FORMAT_HELP,
 		},
 		{
+			"fieldname": "trace_label_template",
+			"fieldtype": "Link",
+			"label": "Label Template",
+			"options": "Trace Label Template",
+			"insert_after": "trace_serial_format",
+			"depends_on": ENABLED,
+			"description": "The label its units print with. Blank inherits from the Item Group, then Traceability Settings.",
+		},
+		{
 			"fieldname": "trace_column_break",
 			"fieldtype": "Column Break",
-			"insert_after": "trace_serial_format",
+			"insert_after": "trace_label_template",
 		},
 		{
 			"fieldname": "trace_resolved_html",
@@ -70,7 +79,7 @@ CUSTOM_FIELDS = {
 			"fieldtype": "Section Break",
 			"label": "Traceability",
 			"insert_after": "old_parent",
-			"depends_on": _scope("Item Group"),
+			"depends_on": ENABLED,
 		},
 		{
 			"fieldname": "trace_type",
@@ -78,6 +87,7 @@ CUSTOM_FIELDS = {
 			"label": "Traceability Type",
 			"options": TRACE_TYPE_OPTIONS,
 			"insert_after": "trace_section",
+			"depends_on": _scope("Item Group"),
 			"description": "Blank inherits from the parent group, then Traceability Settings.",
 		},
 		{
@@ -90,7 +100,16 @@ CUSTOM_FIELDS = {
 			"fieldtype": "Data",
 			"label": "Serial Format",
 			"insert_after": "trace_column_break",
+			"depends_on": _scope("Item Group"),
 			"description": FORMAT_HELP,
+		},
+		{
+			"fieldname": "trace_label_template",
+			"fieldtype": "Link",
+			"label": "Label Template",
+			"options": "Trace Label Template",
+			"insert_after": "trace_serial_format",
+			"description": "The label this group's units print with. Blank inherits from the parent group, then Traceability Settings.",
 		},
 	],
 	"Stock Entry": [

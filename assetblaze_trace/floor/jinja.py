@@ -1,6 +1,5 @@
-"""Barcodes and QR codes for print formats, as PNG data URIs (wkhtmltopdf renders them reliably).
-
-Exposed to Jinja (hooks.jinja) so users' own label designs can call them too:
+"""For print formats (hooks.jinja): a unit's designed label (``trace_label``, ``trace_label_zpl``), and barcodes
+and QR codes as PNG data URIs (wkhtmltopdf renders them reliably) for users' own HTML formats:
 ``<img src="{{ trace_barcode(doc.serial_no) }}">`` and ``<img src="{{ trace_qr(doc.serial_no) }}">``.
 """
 
@@ -32,8 +31,32 @@ def trace_qr(value: str, scale: int = 6) -> str:
 
 
 def trace_zpl(value) -> str:
-	"""Text for a ZPL field written after ``^FH`` (the label formats do): ``_``, ``^`` and ``~`` would end the
-	field or start a command, so they go as ``_`` + hex. Newlines become spaces."""
-	text = "" if value is None else str(value)
-	text = text.replace("_", "_5F").replace("^", "_5E").replace("~", "_7E")
-	return " ".join(text.splitlines())
+	"""Text for a ZPL field written after ``^FH`` (the label formats do): ``_``, ``^`` and ``~`` go as ``_`` + hex;
+	newlines become spaces."""
+	from assetblaze_trace.floor.label_zpl import escape
+
+	return escape(value)
+
+
+def trace_label(doc) -> dict:
+	"""The unit's label as its Trace Label Template draws it (the Serial Label print format shows it):
+	``{"src": PNG data URI, "width_mm", "height_mm"}``; the template is the item's, its group's or the
+	settings'. The PDF writer draws it, as for the bulk run: a single label and a run of 10,000 look the same."""
+	from assetblaze_trace.floor import labels
+
+	row = {field: doc.get(field) for field in labels.FIELDS}
+	design = labels.load_design(labels.resolve_templates([row["item_code"]]).get(row["item_code"]))
+	png = labels.picture(design, row)
+	return {
+		"src": "data:image/png;base64," + base64.b64encode(png).decode(),
+		"width_mm": design.width,
+		"height_mm": design.height,
+	}
+
+
+def trace_label_zpl(doc) -> str:
+	"""The unit's label as ZPL, from its Trace Label Template (the Serial Label ZPL print format)."""
+	from assetblaze_trace.floor import labels
+
+	row = {field: doc.get(field) for field in labels.FIELDS}
+	return labels.zpl([row])

@@ -1,4 +1,9 @@
-"""Labels for any number of units as one PDF (``floor.label_pdf`` draws it).
+"""Labels for any number of units, drawn by their Trace Label Template: as one PDF (``label_pdf``) or as ZPL
+(``label_zpl``), and one label as a picture for the designer's preview and the Serial Label print format.
+
+Which template: the one named, else the unit's item's, its Item Group's (then the group's parents'), else
+Traceability Settings' (``resolve_templates``, a query per tier for all the units' items at once). A site with
+no template at all prints the default design (``default_template``), the seed's Serial Label.
 
 A selection is a Work Order, a Stock Entry, a list of Serial Record names or list-view filters — sent in a POST
 body, never in a URL. Up to ``labels_at_once`` labels (Traceability Settings) come back in the answer; more are
@@ -9,6 +14,7 @@ Stock Entry) when the labels are all of one.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import uuid
 
@@ -16,17 +22,36 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, formatdate
 
-from assetblaze_trace.floor import label_pdf
+from assetblaze_trace.floor import label_design, label_pdf, label_zpl
+from assetblaze_trace.rules.resolution import build_tiers, resolve
 from assetblaze_trace.services.settings import get_settings
 
 AT_ONCE = 500  # labels returned in the answer when the settings say nothing
 MOST = 100_000  # labels in one PDF (about 140 MB); narrow the selection for more
 JOB_KEY = "assetblaze_trace:labels:"
-FIELDS = ["name", "serial_no", "trace_type", "item_code", "item_name", "qty", "work_order", "manufactured_on"]
+# what the label fields are made from; a design naming any other Serial Record field costs one more query
+FIELDS = [
+	"name",
+	"serial_no",
+	"trace_type",
+	"item_code",
+	"item_name",
+	"qty",
+	"work_order",
+	"manufactured_on",
+	"customer",
+	"sales_order",
+	"warehouse",
+	"company",
+	"supplier",
+]
 
 
-def selection_from(work_order=None, stock_entry=None, names=None, filters=None) -> frappe._dict:
-	"""The one selection the caller gave, with names and filters decoded from JSON; refuses none or several."""
+def selection_from(
+	work_order=None, stock_entry=None, names=None, filters=None, template=None
+) -> frappe._dict:
+	"""The one selection the caller gave, with names and filters decoded from JSON; refuses none or several.
+	``template`` (optional) prints them all with that Trace Label Template."""
 	names = json.loads(names) if isinstance(names, str) else names
 	filters = json.loads(filters) if isinstance(filters, str) else filters
 	given = {
@@ -48,7 +73,24 @@ def selection_from(work_order=None, stock_entry=None, names=None, filters=None) 
 		)
 	if "names" in given and not (isinstance(names, list) and all(isinstance(n, str) and n for n in names)):
 		frappe.throw(_("The serial records to print must be a list of names."), title=_("What to print"))
-	return frappe._dict(given)
+	selection = frappe._dict(given)
+	if template:
+		check_template(template)
+		selection.template = template
+	return selection
+
+
+def check_template(template: str) -> None:
+	"""The named template exists and the user may read it."""
+	if not frappe.db.exists("Trace Label Template", template):
+		frappe.throw(
+			_("There is no label template {0}. Choose one from Trace Label Template.").format(
+				frappe.bold(template)
+			),
+			frappe.DoesNotExistError,
+			title=_("Label template"),
+		)
+	frappe.has_permission("Trace Label Template", "read", template, throw=True)
 
 
 def units(selection: frappe._dict) -> list[dict]:
@@ -96,30 +138,238 @@ def units(selection: frappe._dict) -> list[dict]:
 	return rows
 
 
-def label_of(row: dict, dates: dict) -> dict:
-	"""What one label shows: the serial; the item (and its name); for a lot its quantity; the Work Order and the
-	date it was made. The barcodes carry the serial."""
-	title = row["item_code"] or ""
-	if row.get("item_name") and row["item_name"] != row["item_code"]:
+# ---------------------------------------------------------------------------------------------- templates
+
+DEFAULT_TEMPLATE = "Serial Label"
+
+
+def default_template(width: float = 100.0, height: float = 50.0) -> dict:
+	"""The seed's Serial Label as a template: serial (bold), item, lot quantity (lots), Work Order and date,
+	Code 128 below, QR code on the right; laid out for 100 x 50 mm and scaled to ``width`` x ``height``."""
+	k = min(width / 100.0, height / 50.0)
+
+	def el(kind, x, y, w, h, **more):
+		row = {"element_type": kind, "x_mm": x * k, "y_mm": y * k, "width_mm": w * k, "height_mm": h * k}
+		if "font_size" in more:
+			more["font_size"] = round(more["font_size"] * k, 2)
+		return {**row, **more}
+
+	return {
+		"doctype": "Trace Label Template",
+		"template_name": DEFAULT_TEMPLATE,
+		"width_mm": width,
+		"height_mm": height,
+		"elements": [
+			el("Text", 3, 3, 61, 6, bind_to="serial", font_size=15, bold=1),
+			el("Text", 3, 9.2, 61, 3.5, bind_to="item", font_size=8),
+			el("Text", 3, 12.95, 61, 3, text=_("Lot") + " · " + _("Qty") + " {lot_qty}", font_size=7, grey=1),
+			el("Text", 3, 16.16, 61, 3, text="{work_order} · {manufacturing_date}", font_size=7, grey=1),
+			el("Code 128", 3, 35, 61, 12, bind_to="serial"),
+			el("QR", 67, 3, 30, 30, bind_to="serial"),
+		],
+	}
+
+
+def ensure_default_template() -> str | None:
+	"""The default template exists and Traceability Settings names it, unless the settings name another. A
+	site upgraded from fixed labels keeps its label size (``label_width`` / ``label_height`` it had set)."""
+	if frappe.db.exists("Trace Label Template", DEFAULT_TEMPLATE):
+		name = DEFAULT_TEMPLATE
+	else:
+		saved = dict(
+			frappe.db.sql(
+				"SELECT field, value FROM `tabSingles` WHERE doctype = 'Traceability Settings'"
+				" AND field IN ('label_width', 'label_height')"
+			)
+		)
+		width, height = flt(saved.get("label_width")), flt(saved.get("label_height"))
+		if width <= 0 or height <= 0:
+			width, height = 100.0, 50.0
+		doc = frappe.get_doc(default_template(width, height))
+		doc.flags.ignore_permissions = True
+		doc.insert()
+		name = doc.name
+	if not frappe.db.get_single_value("Traceability Settings", "trace_label_template"):
+		frappe.db.set_single_value("Traceability Settings", "trace_label_template", name)
+	return name
+
+
+def serial_record_fields() -> list[str]:
+	"""Fields of Serial Record a label may show (not tables, breaks or HTML)."""
+	skip = {"Table", "Table MultiSelect", "Section Break", "Column Break", "Tab Break", "HTML", "Button"}
+	return [df.fieldname for df in frappe.get_meta("Serial Record").fields if df.fieldtype not in skip]
+
+
+def bindings() -> list[dict]:
+	"""What an element can be bound to, for the designer: the label fields, then every other Serial Record
+	field, each with its label."""
+	out = [{"value": name, "label": _(label)} for name, label in label_design.BINDINGS.items()]
+	meta = frappe.get_meta("Serial Record")
+	out += [
+		{"value": name, "label": _(meta.get_label(name))}
+		for name in serial_record_fields()
+		if name not in label_design.BINDINGS
+	]
+	return out
+
+
+def validate_template(doc) -> None:
+	"""Refuse a template a writer could not print, naming the row and what to change."""
+	design = label_design.design_from(doc.as_dict())
+	found = label_design.problems(design, serial_record_fields())
+	if found:
+		frappe.throw(
+			"<br>".join(_(message).format(**args) for _row, message, args in found),
+			title=_("Label template {0}").format(doc.name or doc.template_name),
+		)
+
+
+def resolve_templates(item_codes) -> dict[str, str | None]:
+	"""Each item's template: the Item's, else its Item Group's (nearest group first), else the settings'.
+	One query for the items, one per distinct Item Group."""
+	item_codes = list(dict.fromkeys(i for i in item_codes if i))
+	if not item_codes:
+		return {}
+	items = frappe.get_all(
+		"Item",
+		filters={"name": ("in", item_codes)},
+		fields=["name", "item_group", "trace_label_template"],
+		limit_page_length=0,
+	)
+	groups = {row.item_group for row in items if row.item_group and not row.trace_label_template}
+	chains = {name: _group_chain(name) for name in groups}  # one query per distinct group, not per unit
+	fallback = get_settings().get("trace_label_template")
+	out = {}
+	for row in items:
+		tiers = build_tiers(row.name, row.trace_label_template, chains.get(row.item_group, []), fallback)
+		out[row.name] = resolve(tiers).value
+	return out
+
+
+def _group_chain(item_group: str) -> list[tuple[str, str | None]]:
+	"""The group and its ancestors, nearest first, with the template each names."""
+	group = frappe.qb.DocType("Item Group")
+	this = frappe.qb.DocType("Item Group").as_("this")
+	return [
+		tuple(row)
+		for row in frappe.qb.from_(group)
+		.join(this)
+		.on((group.lft <= this.lft) & (group.rgt >= this.rgt))
+		.select(group.name, group.trace_label_template)
+		.where(this.name == item_group)
+		.orderby(group.lft, order=frappe.qb.desc)
+		.run()
+	]
+
+
+def load_design(name: str | None) -> label_design.Design:
+	"""The design of template ``name`` (cached for the request); the default design when there is none."""
+	cache = getattr(frappe.local, "assetblaze_label_designs", None)
+	if cache is None:
+		cache = frappe.local.assetblaze_label_designs = {}
+	if name not in cache:
+		if name and frappe.db.exists("Trace Label Template", name):
+			cache[name] = label_design.design_from(frappe.get_doc("Trace Label Template", name).as_dict())
+		else:
+			cache[name] = label_design.design_from(default_template())
+	return cache[name]
+
+
+def image_bytes(urls) -> dict[str, bytes]:
+	"""The files behind the designs' images (a template readable by the user names them)."""
+	out = {}
+	for url in urls:
+		name = frappe.db.get_value("File", {"file_url": url}, "name")
+		if not name:
+			frappe.throw(
+				_("The label's image {0} is missing. Attach it again in the template.").format(url),
+				title=_("Label image"),
+			)
+		file = frappe.get_doc("File", name)
+		if file.is_private:  # a design names its picture by URL: only one the user may open is drawn
+			file.check_permission("read")
+		out[url] = file.get_content()
+	return out
+
+
+# ------------------------------------------------------------------------------------- what a label shows
+
+
+def values_of(rows: list[dict], fields: frozenset[str]) -> list[dict[str, str]]:
+	"""Each unit's label values, as text, for the fields the designs use (only those are worked out)."""
+	dates: dict = {}
+
+	def day(value) -> str:
+		if not value:
+			return ""
+		key = value.date() if hasattr(value, "date") else value
+		if key not in dates:
+			dates[key] = formatdate(key)
+		return dates[key]
+
+	known = set(serial_record_fields())
+	extra = (
+		[f for f in fields if f in known and f not in label_design.BINDINGS and f not in rows[0]]
+		if rows
+		else []
+	)
+	if extra:  # Serial Record fields beyond the usual: one more query
+		more = {
+			r.name: r
+			for r in frappe.get_all(
+				"Serial Record",
+				filters={"name": ("in", [r["name"] for r in rows])},
+				fields=["name", *extra],
+				limit_page_length=0,
+			)
+		}
+		for row in rows:
+			row.update({f: more.get(row["name"], {}).get(f) for f in extra})
+	uoms = {}
+	if "stock_uom" in fields:
+		uoms = dict(
+			frappe.get_all(
+				"Item",
+				filters={"name": ("in", list({r["item_code"] for r in rows}))},
+				fields=["name", "stock_uom"],
+				as_list=True,
+			)
+		)
+	makers: dict[str, object] = {
+		"serial": lambda r: r.get("serial_no") or r["name"],
+		"lot": lambda r: (r.get("serial_no") or r["name"]) if r.get("trace_type") == "Batch" else "",
+		"item": _item_title,
+		"qty": lambda r: f"{flt(r.get('qty')):g}",
+		"lot_qty": lambda r: f"{flt(r.get('qty')):g}" if r.get("trace_type") == "Batch" else "",
+		"stock_uom": lambda r: uoms.get(r.get("item_code")) or "",
+		"manufacturing_date": lambda r: day(r.get("manufactured_on")),
+	}
+	plain = [f for f in fields if f not in makers]
+	made = [(f, makers[f]) for f in fields if f in makers]
+	out = []
+	for row in rows:
+		values = {f: _text(row.get(f), day) for f in plain}
+		for f, make in made:
+			values[f] = make(row)
+		out.append(values)
+	return out
+
+
+def _item_title(row: dict) -> str:
+	title = row.get("item_code") or ""
+	if row.get("item_name") and row["item_name"] != title:
 		title = f"{title} · {row['item_name']}"
-	lines = []
-	if row.get("trace_type") == "Batch":
-		lines.append(f"{_('Lot')} · {_('Qty')} {flt(row.get('qty')):g}")
-	if row.get("work_order"):
-		made = row.get("manufactured_on")
-		day = made.date() if hasattr(made, "date") else made
-		if day not in dates:
-			dates[day] = formatdate(day) if day else ""
-		lines.append(f"{row['work_order']} · {dates[day]}" if dates[day] else row["work_order"])
-	return {"serial": row["serial_no"] or row["name"], "title": title, "lines": lines}
+	return title
 
 
-def layout() -> label_pdf.Layout:
-	settings = get_settings()
-	width, height = flt(settings.get("label_width")), flt(settings.get("label_height"))
-	if width <= 0 or height <= 0:
-		return label_pdf.Layout()
-	return label_pdf.Layout.sized(width, height)
+def _text(value, day) -> str:
+	if value is None or value == "":
+		return ""
+	if hasattr(value, "year"):
+		return day(value)
+	if isinstance(value, float):
+		return f"{value:g}"
+	return str(value)
 
 
 def font() -> label_pdf.TrueTypeFont | None:
@@ -137,15 +387,65 @@ def font() -> label_pdf.TrueTypeFont | None:
 	return label_pdf.load_font()
 
 
-def render(rows: list[dict], progress=None) -> bytes:
-	dates: dict = {}
-	return label_pdf.render(
-		(label_of(row, dates) for row in rows),
-		layout=layout(),
+def grouped(rows: list[dict], template: str | None = None) -> list[tuple[label_design.Design, list[dict]]]:
+	"""The units by the design that prints them, in the order of their first unit; within a design, in the
+	order given."""
+	if template:
+		names = dict.fromkeys((r["item_code"] for r in rows), template)
+	else:
+		names = resolve_templates(r["item_code"] for r in rows)
+	groups: dict[str | None, list[dict]] = {}
+	for row in rows:
+		groups.setdefault(names.get(row["item_code"]), []).append(row)
+	return [(load_design(name), members) for name, members in groups.items()]
+
+
+def render(rows: list[dict], progress=None, template: str | None = None) -> bytes:
+	"""The PDF of ``rows``' labels."""
+	groups = grouped(rows, template)
+	urls = list(dict.fromkeys(u for design, _m in groups for u in design.images))
+	images = {url: label_pdf.PdfImage.from_bytes(data) for url, data in image_bytes(urls).items()}
+	return label_pdf.render_design(
+		((design, values_of(members, design.fields)) for design, members in groups),
 		font=font(),
+		images=images,
 		progress=progress,
 		title=_("Labels"),
 	)
+
+
+def zpl(rows: list[dict], template: str | None = None) -> str:
+	"""The ZPL of ``rows``' labels, one ``^XA...^XZ`` each."""
+	out = []
+	for design, members in grouped(rows, template):
+		out.append(label_zpl.render(design, values_of(members, design.fields), image_bytes(design.images)))
+	return "".join(out)
+
+
+def picture(design: label_design.Design, row: dict | None, scale: float = 12.0) -> bytes:
+	"""One label as a PNG, ``scale`` pixels a millimetre (12 = about 300 dpi), drawn by the PDF writer and
+	rasterised by PDFium: exactly what the run prints."""
+	import io
+
+	import pypdfium2
+
+	values = values_of([row], design.fields)[0] if row else sample_values(design.fields)
+	images = {u: label_pdf.PdfImage.from_bytes(d) for u, d in image_bytes(design.images).items()}
+	single = dataclasses.replace(design, sheet=None)
+	pdf = label_pdf.render_design([(single, [values])], font=font(), images=images)
+	document = pypdfium2.PdfDocument(pdf)
+	try:
+		image = document[0].render(scale=scale * 25.4 / 72).to_pil()
+	finally:
+		document.close()
+	buffer = io.BytesIO()
+	image.save(buffer, format="PNG", optimize=False)
+	return buffer.getvalue()
+
+
+def sample_values(fields) -> dict[str, str]:
+	"""Values shown when the preview has no unit to show: each field's name in capitals."""
+	return {f: f.upper() for f in fields}
 
 
 def attach_to(selection: frappe._dict, rows: list[dict]) -> tuple[str, str] | tuple[None, None]:
@@ -175,7 +475,7 @@ def start(selection: frappe._dict) -> dict:
 		return {
 			"count": len(rows),
 			"filename": file_name(selection, rows),
-			"pdf": base64.b64encode(render(rows)).decode(),
+			"pdf": base64.b64encode(render(rows, template=selection.get("template"))).decode(),
 		}
 	job = uuid.uuid4().hex
 	_set_status(job, {"user": frappe.session.user, "total": len(rows), "done": 0, "status": "Queued"})
@@ -204,7 +504,7 @@ def run_job(job: str, selection: dict) -> None:
 				done * 100 / max(total, 1), title=title, description=f"{done:,} / {total:,}"
 			)
 
-		pdf = render(rows, progress=progress)
+		pdf = render(rows, progress=progress, template=selection.get("template"))
 		doctype, name = attach_to(selection, rows)
 		saved = frappe.get_doc(
 			{

@@ -32,6 +32,9 @@ def after_install():
 	make_custom_fields()
 	allow_in_global_search()
 	settings_defaults()
+	from assetblaze_trace.floor.labels import ensure_default_template
+
+	ensure_default_template()  # (patches do not run on install: Frappe marks them done)
 
 
 def after_migrate():

@@ -30,7 +30,7 @@ MM = 72 / 25.4
 
 @pytest.fixture(autouse=True)
 def enabled():
-	settings(labels_at_once=500, label_width=0, label_height=0, label_font="")
+	settings(labels_at_once=500, label_font="", trace_label_template=labels.ensure_default_template())
 
 
 def pdf_of(answer: dict) -> pypdf.PdfReader:
@@ -80,8 +80,12 @@ def test_the_same_labels_from_the_stock_entry_names_and_filters():
 	assert [next(u for u in units if u in t) for t in by_names] == [units[0], units[2]]
 
 
-def test_a_lot_label_shows_its_quantity_and_the_size_follows_the_settings():
-	settings(label_width=60, label_height=30)
+def test_a_lot_label_shows_its_quantity_and_the_size_follows_the_template():
+	small = frappe.get_doc(
+		{**labels.default_template(60, 30), "template_name": "Small " + frappe.generate_hash(length=6)}
+	)
+	small.insert()
+	settings(trace_label_template=small.name)
 	item, _bom, _raw = make_finished_item(qty_in_stock=5, item_group=make_item_group(trace_type="Batch"))
 	lot = frappe.generate_hash(length=8).upper()
 	produce(item, 5, lot=lot)

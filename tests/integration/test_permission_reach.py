@@ -15,7 +15,7 @@ import frappe
 import pytest
 
 import assetblaze_trace
-from assetblaze_trace import api
+from assetblaze_trace import api, permissions
 from assetblaze_trace.rules import lifecycle as lc
 from tests.integration.factories import (
 	make_delivery_note,
@@ -222,6 +222,26 @@ def case_get_item_trace_config(r):
 	assert get_item_trace_config(r.item)["trace_type"] == "Serial"  # configuration, no units
 
 
+def case_label_zpl(r):
+	refused_quietly(api.label_zpl, names=[r.stores[0], r.fg[1]])
+	zpl = api.label_zpl(names=[r.stores[0]])
+	assert zpl.count("^XA") == 1 and r.stores[0] in zpl
+
+
+def case_label_preview(r):
+	from assetblaze_trace.floor.labels import ensure_default_template
+
+	template = ensure_default_template()
+	refused_quietly(api.label_preview, template, r.fg[0])
+	assert api.label_preview(template, r.stores[0])["unit"] == r.stores[0]
+	shown = api.label_preview(template)["unit"]  # no unit named: the newest the user may read
+	assert shown not in r.fg and permissions.readable([shown]) == [shown]
+
+
+def case_label_bindings(r):
+	assert {"serial", "lot", "work_order", "manufacturing_date"} <= {b["value"] for b in api.label_bindings()}
+
+
 def case_get_preview(r):
 	from assetblaze_trace.traceability.doctype.traceability_settings.traceability_settings import get_preview
 
@@ -275,6 +295,9 @@ def test_guests_and_users_without_a_role_get_nothing(reach, method, who):
 		"units_of_stock_entry": (frappe.db.get_value("Serial Record", reach.stores[0], "stock_entry"),),
 		"print_labels": (None, None, [reach.stores[0]]),
 		"label_job_status": ("no-such-job",),
+		"label_zpl": ([reach.stores[0]],),
+		"label_preview": ("Serial Label", reach.stores[0]),
+		"label_bindings": (),
 		"work_order_lot": (frappe.db.get_value("Serial Record", reach.stores[0], "work_order"),),
 		"register_existing_stock": (reach.item, warehouse(STORES), 1),
 		"release_cancelled_shipment": (

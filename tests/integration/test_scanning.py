@@ -4,6 +4,8 @@ where the unit is, and everything else exactly as ERPNext does."""
 
 from __future__ import annotations
 
+import re
+
 import frappe
 import pytest
 
@@ -63,8 +65,8 @@ def test_with_the_toggle_off_our_serials_are_not_answered():
 
 
 def test_the_zpl_label_of_a_unit():
-	"""The raw ZPL print format (Frappe's raw printing, e.g. through QZ Tray) carries the serial, the item,
-	the Work Order and date, a Code 128 and a QR of the serial."""
+	"""The raw ZPL print format (Frappe's raw printing, e.g. through QZ Tray) prints the unit's template: the
+	serial, the item, the Work Order and date, a Code 128 and a QR of the serial."""
 	from frappe.www.printview import get_rendered_raw_commands
 
 	from tests.integration.factories import records
@@ -74,9 +76,12 @@ def test_the_zpl_label_of_a_unit():
 	record = records(name=unit)[0]
 	zpl = get_rendered_raw_commands("Serial Record", unit, "Serial Label ZPL")["raw_commands"]
 	lines = [line for line in zpl.splitlines() if line]
-	assert lines[0] == "^XA" and lines[-1] == "^XZ"
-	assert f"^FO30,25^A0N,50,50^FH^FD{unit}^FS" in lines
-	assert any(line.startswith("^FO30,85") and f"^FD{item}" in line for line in lines)
-	assert any(f"^FD{record.work_order} - " in line for line in lines)
-	assert f"^FO30,195^BY2,3,100^BCN,100,N,N,N^FH^FD{unit}^FS" in lines  # Code 128
-	assert f"^FO590,30^BQN,2,6^FH^FDMA,{unit}^FS" in lines  # QR
+	# the default template (Serial Label, 100 x 50 mm) at 203 dpi
+	assert lines[0] == "^XA" and lines[-1] == "^XZ" and "^PW799" in lines and "^LL400" in lines
+	assert f"^FO24,24^A0N,42,42^FB488,1,0,L,0^FH^FD{unit}^FS" in lines
+	assert any(line.startswith("^FO24,74") and f"^FD{item}" in line for line in lines)
+	assert any(f"^FD{record.work_order} · " in line for line in lines)
+	assert any(
+		re.fullmatch(rf"\^FO24,280\^BY\d,3,96\^BCN,96,N,N,N\^FH\^FD{unit}\^FS", line) for line in lines
+	)
+	assert any(re.fullmatch(rf"\^FO535,24\^BQN,2,\d+\^FH\^FDMA,{unit}\^FS", line) for line in lines)  # QR
