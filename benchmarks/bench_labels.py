@@ -1,6 +1,10 @@
 """Benchmark: the labels of 1,000 and 10,000 units as one PDF (the app's path: read the units, draw every label
-in one pass; and the background job, which also saves the File), beside today's per-document path — Frappe's
-download_multi_pdf of the HTML *Serial Label* print format — for 100 units. Prints seconds and pages.
+of their Trace Label Template in one pass; and the background job, which also saves the File), beside Frappe's
+per-document path — download_multi_pdf of the *Serial Label* print format — for 100 units. Prints seconds and pages.
+
+Side by side in one run (issue 18): 10,000 labels of a designed template (text, Code 128, QR and an image) against
+the fixed-layout writer the templates replaced (``label_pdf.render``, kept as the reference), alternated run by run
+so both meet the same machine; the median ratio is printed.
 The units are inserted set-based for one Work Order name and rolled back at the end.
 
     cd ~/frappe-bench/sites
@@ -22,7 +26,9 @@ from assetblaze_trace.floor import labels
 from tests.integration import factories as f
 
 print(f"Serial Records in the table: {frappe.db.count('Serial Record'):,}", flush=True)
-f.settings(enabled=1, labels_at_once=500, label_width=0, label_height=0, label_font="")
+f.settings(
+	enabled=1, labels_at_once=500, label_font="", trace_label_template=labels.ensure_default_template()
+)
 item = f.make_item(trace_type="Serial", item_name="Bench label item · Prüfgerät")
 wo = f"BL-WO-{frappe.generate_hash(length=6).upper()}"
 frappe.db.sql(
@@ -64,6 +70,58 @@ for n in (1_000, args.units):
 	)
 	show("  of which reading the units", [r["read"] for r in results])
 	assert count == n, (count, n)
+
+# the designed template against the fixed layout, 10,000 labels each, alternated
+from PIL import Image
+
+from assetblaze_trace.floor import label_pdf
+
+buffer = io.BytesIO()
+Image.new("RGBA", (240, 80), (20, 60, 160, 255)).save(buffer, format="PNG")
+logo = frappe.get_doc(
+	{"doctype": "File", "file_name": "bench-logo.png", "content": buffer.getvalue(), "is_private": 1}
+).insert()
+designed = frappe.get_doc(
+	{
+		**labels.default_template(),
+		"template_name": "Bench " + frappe.generate_hash(length=6),
+	}
+)
+designed.elements[0].width_mm = 40  # room for the logo beside the serial
+designed.append(
+	"elements",
+	{"element_type": "Image", "image": logo.file_url, "x_mm": 45, "y_mm": 20, "width_mm": 20, "height_mm": 8},
+)
+designed.insert()
+rows = labels.units(frappe._dict(filters={"work_order": wo}))
+
+
+def fixed_labels(rows):
+	"""What the fixed writer was given (the service's old label_of): serial, item title, lot and Work Order lines."""
+	dates = {}
+	for row in rows:
+		lines = []
+		if row.get("trace_type") == "Batch":
+			lines.append(f"Lot · Qty {row.get('qty'):g}")
+		made = row.get("manufactured_on")
+		day = made.date() if hasattr(made, "date") else made
+		if day not in dates:
+			dates[day] = frappe.utils.formatdate(day)
+		lines.append(f"{row['work_order']} · {dates[day]}")
+		title = row["item_code"] + (f" · {row['item_name']}" if row["item_name"] != row["item_code"] else "")
+		yield {"serial": row["serial_no"], "title": title, "lines": lines}
+
+
+fixed_times, designed_times = [], []
+for _ in range(args.runs):
+	fixed_times.append(timed(lambda: label_pdf.render(fixed_labels(rows), font=font, title="Labels")))
+	designed_times.append(timed(lambda: labels.render(rows, template=designed.name)))
+show(f"fixed layout (previous writer), {len(rows):,} labels", fixed_times)
+show(f"designed template (text, Code 128, QR, image), {len(rows):,}", designed_times)
+from _common import median
+
+ratio = median(designed_times) / median(fixed_times)
+print(f"{'designed / fixed (medians)':<58} {ratio:8.3f}   ({(ratio - 1) * 100:+.1f} %)", flush=True)
 
 # the background job as the worker runs it (reads, draws, saves the private File), for the large selection
 job = "bench-" + frappe.generate_hash(length=8)

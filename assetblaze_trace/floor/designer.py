@@ -58,6 +58,10 @@ def _unit_row(unit: str | None) -> dict | None:
 	else:
 		filters = {}
 	rows = frappe.get_list(
-		"Serial Record", filters=filters, fields=labels.FIELDS, order_by="creation desc", limit_page_length=1
+		"Serial Record",
+		filters=filters,
+		fields=labels.FIELDS,
+		order_by="manufactured_on desc, name desc",  # made_idx: instant at millions of units
+		limit_page_length=1,
 	)
 	return rows[0] if rows else None

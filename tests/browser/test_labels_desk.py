@@ -20,7 +20,7 @@ def large_completion(site_connection):
 	"""A Work Order completed for 1,000 serial-traced units; labels beyond 200 go to the background. Committed."""
 	from tests.integration.factories import produce, records, serial_item, settings
 
-	settings(enabled=1, labels_at_once=200, label_width=0, label_height=0, label_font="")
+	settings(enabled=1, labels_at_once=200, label_font="")
 	item = serial_item(stock=UNITS)
 	units = produce(item, UNITS)
 	frappe.db.commit()

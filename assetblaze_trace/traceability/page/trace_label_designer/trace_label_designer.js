@@ -449,6 +449,7 @@ class LabelDesigner {
 	}
 
 	refresh_preview() {
+		this.previewing = true; // until the answer to the newest change is shown
 		clearTimeout(this.preview_timer);
 		this.preview_timer = setTimeout(() => this.load_preview(), 300);
 	}
@@ -463,9 +464,11 @@ class LabelDesigner {
 				unit: this.unit,
 			});
 		} catch (e) {
+			if (asked === this.preview_count) this.previewing = false;
 			return;
 		}
 		if (asked !== this.preview_count) return; // a newer preview is on its way
+		this.previewing = false;
 		this.$preview
 			.empty()
 			.append(
