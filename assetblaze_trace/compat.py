@@ -48,3 +48,10 @@ def hide_workspace(bootinfo, name: str) -> None:
 	for app in bootinfo.get("app_data") or []:
 		if name in (app.get("workspaces") or []):
 			app["workspaces"] = [w for w in app["workspaces"] if w != name]
+
+
+def file_bytes(file) -> bytes:
+	"""A File's content as bytes. 15's ``get_content()`` gives bytes for a binary file; 16's tries text
+	encodings first (a PNG can come back as a str) unless given ``encodings=[]``, which 15 does not take."""
+	content = file.get_content(encodings=[]) if frappe_major() >= 16 else file.get_content()
+	return content.encode("utf-8") if isinstance(content, str) else content

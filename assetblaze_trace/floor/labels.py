@@ -22,6 +22,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, formatdate
 
+from assetblaze_trace.compat import file_bytes
 from assetblaze_trace.floor import label_design, label_pdf, label_zpl
 from assetblaze_trace.rules.resolution import build_tiers, resolve
 from assetblaze_trace.services.settings import get_settings
@@ -288,7 +289,7 @@ def image_bytes(urls) -> dict[str, bytes]:
 		file = frappe.get_doc("File", name)
 		if file.is_private:  # a design names its picture by URL: only one the user may open is drawn
 			file.check_permission("read")
-		out[url] = file.get_content()
+		out[url] = file_bytes(file)
 	return out
 
 
