@@ -522,6 +522,15 @@ def scanned_unit(search_value: str) -> dict | None:
 
 
 @frappe.whitelist()
+def inspection_defaults(unit: str, work_order: str | None = None) -> dict:
+	"""What a new Quality Inspection of a scanned or chosen unit (or lot) starts with: the unit, its item, the
+	document that made or received it, the inspection type. With ``work_order``, the unit must be of that run."""
+	from assetblaze_trace.quality import inspection
+
+	return inspection.defaults(unit, work_order)
+
+
+@frappe.whitelist()
 @frappe.validate_and_sanitize_search_inputs
 def search_serial_records(doctype, txt, searchfield, start, page_len, filters, **kwargs):
 	"""Frappe's link search for Serial Record (every Link field, the awesome bar's doctype search, the list's

@@ -18,6 +18,11 @@ extend_bootinfo = "assetblaze_trace.boot.boot_session"
 
 # ERPNext document events: one thin handler module per DocType
 doc_events = {
+	"Quality Inspection": {
+		"validate": "assetblaze_trace.quality.inspection.validate",
+		"on_submit": "assetblaze_trace.quality.inspection.on_submit",
+		"on_cancel": "assetblaze_trace.quality.inspection.on_cancel",
+	},
 	"Stock Entry": {
 		"validate": "assetblaze_trace.overrides.stock_entry.validate",
 		"before_submit": "assetblaze_trace.overrides.stock_entry.before_submit",
@@ -102,6 +107,7 @@ doctype_js = {
 	"Sales Order": "public/js/sales_order.js",
 	"Delivery Note": "public/js/shipment.js",
 	"Sales Invoice": "public/js/shipment.js",
+	"Quality Inspection": "public/js/quality_inspection.js",
 }
 
 jinja = {

@@ -15,6 +15,7 @@ from frappe.utils import cint, now_datetime
 
 from assetblaze_trace.exceptions import TraceabilityError
 from assetblaze_trace.movements.rows import row_qty, traced_rows
+from assetblaze_trace.quality import quarantine
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.picking import duplicates, parse_serial_list
 from assetblaze_trace.services.generation import existing_names, lot_portion_name
@@ -146,6 +147,7 @@ def receive(doc) -> list[str]:
 	for units in groups.values():
 		create_units(units, reference, made_event=rules.RECEIVED)
 		created += [u.name for u in units]
+	quarantine.new_units(created)  # held until inspected, when the settings say so
 	return created
 
 

@@ -248,6 +248,10 @@ def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 			rec.status == rules.AVAILABLE or (rec.status == rules.ALLOCATED and rec.shipment_row == row.name)
 		):
 			problems.append(_("{0} is {1}").format(u, _(rec.status)))
+	if not problems:
+		from assetblaze_trace.quality.inspection import uninspected
+
+		problems = [_("{0} has no accepted Quality Inspection").format(u) for u in uninspected(units)]
 	if problems:
 		frappe.throw(
 			_(
@@ -276,6 +280,7 @@ def _fifo(
 	order's reservations first, then unreserved ones, oldest first. Rows that another transaction is
 	allocating right now are skipped (SKIP LOCKED), so two shipments never get the same unit."""
 	picked: list[frappe._dict] = []
+	inspected_only = frappe.get_cached_value("Item", item_code, "inspection_required_before_delivery")
 
 	def short() -> float:
 		return qty - (sum(p.qty for p in picked) if by_qty else len(picked))
@@ -284,6 +289,8 @@ def _fifo(
 		while short() > EPSILON:
 			conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'", "on_hold = 0"]
 			values: list = [item_code, warehouse]
+			if inspected_only:  # ERPNext's "Inspection Required before Delivery": accepted units only
+				conditions.append("inspection_status = 'Accepted'")
 			if reserved_for:
 				conditions.append("sales_order = %s")
 				values.append(reserved_for)
@@ -434,7 +441,10 @@ def is_internal_transfer(doc, row) -> bool:
 
 def ship(doc) -> None:
 	"""On submit: the allocated units leave (Shipped), carrying the date, customer and document; a row to the
-	company's own internal customer moves its units to the target warehouse instead."""
+	company's own internal customer moves its units to the target warehouse instead. Units of an item that needs
+	an inspection before delivery leave only once an inspection accepted them."""
+	from assetblaze_trace.quality.inspection import refuse_uninspected
+
 	kind = kind_of(doc)
 	if not kind or cint(doc.get("is_return")):
 		return
@@ -451,6 +461,7 @@ def ship(doc) -> None:
 				as_dict=True,
 			)
 		}
+		refuse_uninspected(list(current), doc)
 		if len(current) < row_qty(row, _config) - EPSILON or _config.is_batch:
 			# the row carries untraced stock (units cover the rest exactly, so only such rows can break §6)
 			touched.add((row.item_code, row.warehouse))

@@ -71,6 +71,10 @@ RECEIVED_FROM_COMPANY = "Received From Another Company"
 RECEIVED_FROM_COMPANY_CANCELLED = "Receipt From Another Company Cancelled"
 HOLD = "Put On Hold"
 HOLD_RELEASED = "Released From Hold"
+# a Quality Inspection of the unit (PRODUCT.md §13): logged with the result and readings; status unchanged
+INSPECTED = "Inspected"
+INSPECTION_CANCELLED = "Inspection Cancelled"
+AWAITING_INSPECTION = "Awaiting Quality Inspection"  # the hold reason of a quarantined new unit
 
 MOVES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
 	MADE: ((None,), AVAILABLE),
@@ -131,7 +135,7 @@ def held_offenders(event: str, held_by_unit: dict[str, object]) -> list[str]:
 	return [unit for unit, held in held_by_unit.items() if held and int(held)]
 
 
-EVENTS = (*MOVES, *HOLD_EVENTS)
+EVENTS = (*MOVES, *HOLD_EVENTS, INSPECTED, INSPECTION_CANCELLED)
 
 
 class MoveNotAllowed(ValueError):

@@ -12,6 +12,7 @@ from assetblaze_trace.exceptions import (
 	LotMismatchError,
 	MissingLotError,
 )
+from assetblaze_trace.quality import quarantine
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.serial_format import ParsedFormat, SerialFormatError, parse
 from assetblaze_trace.services import counter
@@ -206,7 +207,9 @@ def generate(stock_entry) -> list[str]:
 				)
 			)
 	create_units(units, reference, extra_events=extra_events)
-	return made + [u.name for u in units]
+	made += [u.name for u in units]
+	quarantine.new_units(made)  # held until inspected, when the settings say so
+	return made
 
 
 def take_serials(fmt: ParsedFormat, qty: int, made_on) -> list[tuple[str, str, int]]:

@@ -242,6 +242,16 @@ def case_label_bindings(r):
 	assert {"serial", "lot", "work_order", "manufacturing_date"} <= {b["value"] for b in api.label_bindings()}
 
 
+def case_inspection_defaults(r):
+	# a unit outside the user's reach answers as a code nobody knows (as scanning does), naming nothing of it
+	frappe.db.savepoint("unknown")
+	with pytest.raises(frappe.DoesNotExistError) as refusal:
+		api.inspection_defaults(r.fg[0])
+	frappe.db.rollback(save_point="unknown")
+	assert frappe.db.get_value("Serial Record", r.fg[0], "item_code") not in str(refusal.value)
+	assert api.inspection_defaults(r.stores[0])["trace_serial"] == r.stores[0]
+
+
 def case_get_preview(r):
 	from assetblaze_trace.traceability.doctype.traceability_settings.traceability_settings import get_preview
 
@@ -298,6 +308,7 @@ def test_guests_and_users_without_a_role_get_nothing(reach, method, who):
 		"label_zpl": ([reach.stores[0]],),
 		"label_preview": ("Serial Label", reach.stores[0]),
 		"label_bindings": (),
+		"inspection_defaults": (reach.stores[0],),
 		"work_order_lot": (frappe.db.get_value("Serial Record", reach.stores[0], "work_order"),),
 		"register_existing_stock": (reach.item, warehouse(STORES), 1),
 		"release_cancelled_shipment": (

@@ -529,3 +529,58 @@ assetblaze_trace.scan_pick = function (scanner, data, rows, listed_of, refuse) {
 
 assetblaze_trace.install_scanner(); // ERPNext's bundle loads before this app's
 $(document).on("app_ready", () => assetblaze_trace.install_scanner());
+
+// A Quality Inspection of one unit or lot (PRODUCT.md §13): a new one, filled in from the unit.
+assetblaze_trace.inspect = function (unit, work_order) {
+	return frappe
+		.xcall("assetblaze_trace.api.inspection_defaults", { unit, work_order: work_order || null })
+		.then((values) => {
+			frappe.new_doc("Quality Inspection", {
+				inspection_type: values.inspection_type,
+				reference_type: values.reference_type,
+				reference_name: values.reference_name,
+				item_code: values.item_code,
+				sample_size: values.sample_size,
+				trace_serial: values.trace_serial,
+			});
+			return values;
+		});
+};
+
+// The Work Order's Traceability → Inspect Units: scan a unit of the run, its inspection opens.
+assetblaze_trace.inspect_by_scanning = function (work_order) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Inspect Units of {0}", [work_order]),
+		fields: [
+			{
+				fieldname: "scan",
+				fieldtype: "Data",
+				options: "Barcode",
+				label: __("Scan a Unit"),
+				description: __("Scan (or type) the label of a unit of this run: its Quality Inspection opens."),
+			},
+		],
+	});
+	let busy = false;
+	const open = () => {
+		const value = (dialog.get_value("scan") || "").trim();
+		if (!value || busy) return;
+		busy = true;
+		assetblaze_trace
+			.inspect(value, work_order)
+			.then(() => dialog.hide())
+			.finally(() => {
+				busy = false;
+				dialog.set_value("scan", "");
+			});
+	};
+	dialog.fields_dict.scan.$input.on("keydown", (e) => {
+		if (e.key === "Enter") {
+			e.preventDefault();
+			open();
+		}
+	});
+	dialog.show();
+	setTimeout(() => dialog.fields_dict.scan.$input.trigger("focus"), 300);
+	return dialog;
+};

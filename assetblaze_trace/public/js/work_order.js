@@ -9,6 +9,11 @@ frappe.ui.form.on("Work Order", {
 				() => assetblaze_trace.print_labels({ work_order: frm.doc.name }),
 				__("Traceability")
 			);
+			frm.add_custom_button(
+				__("Inspect Units"),
+				() => assetblaze_trace.inspect_by_scanning(frm.doc.name),
+				__("Traceability")
+			);
 		}
 	},
 });

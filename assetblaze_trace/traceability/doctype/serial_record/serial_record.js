@@ -51,6 +51,9 @@ frappe.ui.form.on("Serial Record", {
 			})
 		);
 		frm.add_custom_button(__("Print Label"), () => assetblaze_trace.print_labels([frm.doc.name]));
+		if (frappe.model.can_create("Quality Inspection")) {
+			frm.add_custom_button(__("Inspect"), () => assetblaze_trace.inspect(frm.doc.name));
+		}
 		if (frm.doc.status === "Returned" && (frappe.user.has_role("Stock User") || frappe.user.has_role("Stock Manager"))) {
 			// A returned unit goes on only by an explicit step: restocked after inspection (or issued as scrap
 			// with a Material Issue that lists it).

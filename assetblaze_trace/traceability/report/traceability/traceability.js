@@ -15,6 +15,13 @@ frappe.query_reports["Traceability"] = {
 			fieldtype: "Select",
 			options: ["", "Available", "Reserved", "Allocated", "Shipped", "Returned", "Consumed", "Issued"],
 		},
+		{
+			fieldname: "inspection",
+			label: __("Inspection"),
+			fieldtype: "Select",
+			options: ["", "Awaiting", "Accepted", "Rejected"],
+			description: __("Awaiting: held until inspected. Rejected: held, naming the inspection."),
+		},
 		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
 		{ fieldname: "warehouse", label: __("Warehouse"), fieldtype: "Link", options: "Warehouse" },
 		{ fieldname: "sales_order", label: __("Sales Order"), fieldtype: "Link", options: "Sales Order" },

@@ -82,6 +82,7 @@ def get_columns() -> list[dict]:
 			"width": 150,
 		},
 		{"label": _("Shipped On"), "fieldname": "shipped_on", "fieldtype": "Datetime", "width": 150},
+		{"label": _("Inspection"), "fieldname": "inspection_status", "fieldtype": "Data", "width": 100},
 	]
 
 
@@ -102,6 +103,7 @@ def build_query(filters: frappe._dict):
 		record.manufactured_on,
 		record.shipped_on,
 		record.on_hold,
+		record.inspection_status,
 	)
 	query = query.where(_conditions(record, filters))
 	search = (filters.get("search") or "").strip()
@@ -163,6 +165,8 @@ def _conditions(record, filters: frappe._dict):
 	for field in ("item_code", "warehouse", "sales_order", "customer", "work_order"):
 		if filters.get(field):
 			condition &= record[field] == filters.get(field)
+	if filters.get("inspection"):  # Awaiting, Accepted or Rejected (the newest inspection's result)
+		condition &= record.inspection_status == filters.get("inspection")
 	if filters.get("from_date"):
 		condition &= record.manufactured_on >= getdate(filters.from_date)
 	if filters.get("to_date"):
