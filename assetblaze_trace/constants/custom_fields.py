@@ -121,8 +121,8 @@ CUSTOM_FIELDS = {
 			"insert_after": "item_name",
 			"depends_on": ENABLED,
 			"description": "The unit (or lot) inspected: an Accepted inspection releases it, a Rejected one holds it.",
-			"no_copy": 1,
 			"search_index": 1,
+			"no_copy": 0,  # Frappe's new_doc sets only fields that may be copied (Inspect opens one filled in)
 		},
 		# what the inspection found, for its cancellation to put back (never shown)
 		{
