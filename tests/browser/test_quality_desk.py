@@ -42,9 +42,10 @@ def inspect_by_scanning(desk, expect, run, unit: str, result: str) -> str:
 	scan.press("Enter")
 	page.wait_for_function(
 		"(u) => window.cur_frm && cur_frm.doctype === 'Quality Inspection' && cur_frm.doc.trace_serial === u"
-		" && cur_frm.doc.reference_name",
+		" && cur_frm.doc.reference_name && cur_frm.doc.item_code",
 		arg=unit,
 	)
+	wait_until_settled(page)  # the form's own calls (item details, template) have answered
 	filled = page.evaluate(
 		"() => [cur_frm.doc.item_code, cur_frm.doc.reference_type, cur_frm.doc.inspection_type, cur_frm.doc.sample_size]"
 	)

@@ -534,17 +534,27 @@ $(document).on("app_ready", () => assetblaze_trace.install_scanner());
 assetblaze_trace.inspect = function (unit, work_order) {
 	return frappe
 		.xcall("assetblaze_trace.api.inspection_defaults", { unit, work_order: work_order || null })
-		.then((values) => {
-			frappe.new_doc("Quality Inspection", {
-				inspection_type: values.inspection_type,
-				reference_type: values.reference_type,
-				reference_name: values.reference_name,
-				item_code: values.item_code,
-				sample_size: values.sample_size,
-				trace_serial: values.trace_serial,
-			});
-			return values;
-		});
+		.then(
+			(values) =>
+				new Promise((resolve) =>
+					frappe.model.with_doctype("Quality Inspection", () => {
+						// a new document filled in directly (as ERPNext's own "Make" buttons do), then opened
+						const doc = frappe.model.get_new_doc("Quality Inspection");
+						for (const field of [
+							"inspection_type",
+							"reference_type",
+							"reference_name",
+							"item_code",
+							"sample_size",
+							"trace_serial",
+						]) {
+							if (values[field] !== null && values[field] !== undefined) doc[field] = values[field];
+						}
+						frappe.set_route("Form", "Quality Inspection", doc.name);
+						resolve(values);
+					})
+				)
+		);
 };
 
 // The Work Order's Traceability → Inspect Units: scan a unit of the run, its inspection opens.

@@ -5,8 +5,12 @@ frappe.ui.form.on("Quality Inspection", {
 	setup(frm) {
 		frm.set_query("trace_serial", () => (frm.doc.item_code ? { filters: { item_code: frm.doc.item_code } } : {}));
 	},
-	onload(frm) {
-		if (frm.is_new() && frm.doc.trace_serial && !frm.doc.reference_name) frm.trigger("trace_serial");
+	refresh(frm) {
+		// opened by Inspect with the unit named: whatever did not arrive (or was cleared while the form loaded)
+		// is filled in from the unit
+		if (frm.is_new() && frm.doc.trace_serial && !(frm.doc.reference_name && frm.doc.item_code)) {
+			frm.trigger("trace_serial");
+		}
 	},
 	trace_serial(frm) {
 		if (!frm.doc.trace_serial || frm.doc.docstatus) return;
