@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 
 from assetblaze_trace import permissions
-from assetblaze_trace.floor import label_design, labels
+from assetblaze_trace.floor import label_design, label_zpl, labels
 
 
 def preview(template: str | dict, unit: str | None = None) -> dict:
@@ -19,14 +19,12 @@ def preview(template: str | dict, unit: str | None = None) -> dict:
 	design = label_design.design_from(doc)
 	found = label_design.problems(design, labels.serial_record_fields())
 	row = _unit_row(unit)
-	png = labels.picture(design, row)
-	values = labels.values_of([row], design.fields) if row else [labels.sample_values(design.fields)]
-	from assetblaze_trace.floor import label_zpl
-
+	values = labels.label_values(design, row)
+	images = labels.image_bytes(design.images)  # read once, for the picture and the ZPL
 	return {
-		"png": base64.b64encode(png).decode(),
+		"png": base64.b64encode(labels.picture(design, values, images)).decode(),
 		"unit": row["name"] if row else None,
-		"zpl": label_zpl.render(design, values, labels.image_bytes(design.images)),
+		"zpl": label_zpl.render(design, [values], images),
 		"problems": [_(message).format(**args) for _row, message, args in found],
 	}
 

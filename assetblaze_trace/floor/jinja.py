@@ -46,7 +46,7 @@ def trace_label(doc) -> dict:
 
 	row = {field: doc.get(field) for field in labels.FIELDS}
 	design = labels.load_design(labels.resolve_templates([row["item_code"]]).get(row["item_code"]))
-	png = labels.picture(design, row)
+	png = labels.picture(design, labels.label_values(design, row), labels.image_bytes(design.images))
 	return {
 		"src": "data:image/png;base64," + base64.b64encode(png).decode(),
 		"width_mm": design.width,

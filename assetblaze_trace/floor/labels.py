@@ -423,15 +423,21 @@ def zpl(rows: list[dict], template: str | None = None) -> str:
 	return "".join(out)
 
 
-def picture(design: label_design.Design, row: dict | None, scale: float = 12.0) -> bytes:
+def label_values(design: label_design.Design, row: dict | None) -> dict[str, str]:
+	"""One unit's values for ``design`` (the field names in capitals when there is no unit)."""
+	return values_of([row], design.fields)[0] if row else sample_values(design.fields)
+
+
+def picture(
+	design: label_design.Design, values: dict[str, str], images: dict[str, bytes], scale: float = 12.0
+) -> bytes:
 	"""One label as a PNG, ``scale`` pixels a millimetre (12 = about 300 dpi), drawn by the PDF writer and
-	rasterised by PDFium: exactly what the run prints."""
+	rasterised by PDFium: exactly what the run prints. ``images``: the design's image files (``image_bytes``)."""
 	import io
 
 	import pypdfium2
 
-	values = values_of([row], design.fields)[0] if row else sample_values(design.fields)
-	images = {u: label_pdf.PdfImage.from_bytes(d) for u, d in image_bytes(design.images).items()}
+	images = {u: label_pdf.PdfImage.from_bytes(d) for u, d in images.items()}
 	single = dataclasses.replace(design, sheet=None)
 	pdf = label_pdf.render_design([(single, [values])], font=font(), images=images)
 	document = pypdfium2.PdfDocument(pdf)
