@@ -4,12 +4,14 @@ the units the user may read under role permissions and User Permissions (permiss
 from __future__ import annotations
 
 import inspect
+from itertools import product
 
 import frappe
 from frappe import _
 from frappe.utils import cint
 
 from assetblaze_trace import permissions
+from assetblaze_trace.movements import order
 from assetblaze_trace.rules.lifecycle import IN_STOCK, STATUS_COLOURS, display_status
 from assetblaze_trace.rules.picking import parse_serial_list
 from assetblaze_trace.services.settings import get_settings
@@ -29,6 +31,7 @@ VIEW_FIELDS = [
 	"delivery_note",
 	"sales_invoice",
 	"manufactured_on",
+	"expiry_date",
 	"shipped_on",
 	"on_hold",
 	"hold_reason",
@@ -172,23 +175,25 @@ def suggest_units(
 	need = max(int(float(qty or 0)) - len(typed), 0)
 	conditions = {"item_code": item_code, "warehouse": warehouse, "status": "Available", "on_hold": 0}
 	pool = []
-	if need:
-		if sales_order:
-			pool += frappe.get_list(
-				"Serial Record",
-				filters={**conditions, "sales_order": sales_order, "name": ("not in", typed or [""])},
-				fields=["name", "sales_order", "manufactured_on"],
-				order_by="manufactured_on asc, name asc",
-				limit=need,
-			)
-		if len(pool) < need:
-			pool += frappe.get_list(
-				"Serial Record",
-				filters={**conditions, "sales_order": ("is", "not set"), "name": ("not in", typed or [""])},
-				fields=["name", "sales_order", "manufactured_on"],
-				order_by="manufactured_on asc, name asc",
-				limit=need - len(pool),
-			)
+	# the shipment's own pick (movements/shipments._fifo) in the picking order: the order's reservations, then
+	# free units; inside each FIFO or FEFO, never an expired unit
+	for reserved_for, phase in product(([sales_order] if sales_order else []) + [None], order.phases()):
+		if len(pool) >= need:
+			break
+		filters = [[k, "=", v] for k, v in conditions.items()]
+		filters += [
+			["sales_order", "=", reserved_for] if reserved_for else ["sales_order", "is", "not set"],
+			["name", "not in", typed + [p.name for p in pool] or [""]],
+			*(list(f) for f in phase.filters),
+		]
+		pool += frappe.get_list(
+			"Serial Record",
+			filters=filters,
+			or_filters=[list(f) for f in phase.or_filters] or None,
+			fields=["name", "sales_order", "manufactured_on"],
+			order_by=", ".join(f"{c.strip()} asc" for c in phase.order_by.split(",")),
+			limit=need - len(pool),
+		)
 	held = (
 		frappe.get_list("Serial Record", filters={"shipment_row": row, "status": "Allocated"}, pluck="name")
 		if row
@@ -484,19 +489,14 @@ def scanned_unit(search_value: str) -> dict | None:
 	value = (search_value or "").strip()
 	if not value or not is_enabled() or not frappe.has_permission("Serial Record", "read"):
 		return None
-	# only units within the user's reach answer: one outside is, to this user, a code nobody knows
-	within, limits = permissions.restrictions().sql()
-	rows = frappe.db.sql(
-		f"""SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason,
-			pick_list
-		FROM `tabSerial Record` WHERE name = %s{within}
-		UNION SELECT name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason,
-			pick_list
-		FROM `tabSerial Record` WHERE serial_no = %s AND trace_type = 'Batch'{within}
-		LIMIT 50""",
-		[value, *limits, value, *limits],
-		as_dict=True,
-	)
+	rows = _scanned_rows(value, value)
+	if not rows:  # a GS1 label: its (21) serial or (10) lot, of the item its (01) GTIN names
+		from assetblaze_trace.floor.gs1 import items_of_gtin
+		from assetblaze_trace.rules import gs1
+
+		scan = gs1.parse(value)
+		if scan and scan.names_a_unit:
+			rows = _scanned_rows(scan.serial, scan.lot, items_of_gtin(scan.gtin))
 	if not rows:
 		return None
 	unit = rows[0]
@@ -519,6 +519,28 @@ def scanned_unit(search_value: str) -> dict | None:
 		"has_serial_no": 0,
 		"has_batch_no": 0,
 	}
+
+
+def _scanned_rows(serial: str | None, lot: str | None, items: list[str] | None = None) -> list:
+	"""The unit named ``serial`` and the portions of lot ``lot`` (of ``items``, when given): only units within
+	the user's reach answer; one outside is, to this user, a code nobody knows."""
+	within, limits = permissions.restrictions().sql()
+	if items:
+		within += f" AND item_code IN ({', '.join(['%s'] * len(items))})"
+		limits = [*limits, *items]
+	columns = "name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason, pick_list"
+	parts, values = [], []
+	if serial:
+		parts.append(f"SELECT {columns} FROM `tabSerial Record` WHERE name = %s{within}")
+		values += [serial, *limits]
+	if lot:
+		parts.append(
+			f"SELECT {columns} FROM `tabSerial Record` WHERE serial_no = %s AND trace_type = 'Batch'{within}"
+		)
+		values += [lot, *limits]
+	if not parts:
+		return []
+	return frappe.db.sql(" UNION ".join(parts) + " LIMIT 50", values, as_dict=True)
 
 
 @frappe.whitelist()

@@ -58,3 +58,11 @@ class MovementError(AllocationError):
 
 class HeldUnitError(AllocationError):
 	"""A unit on hold (a recall, a failed test) cannot be allocated, moved, issued or consumed."""
+
+
+class ExpiredUnitError(AllocationError):
+	"""An expired unit or lot listed, scanned or allocated for a shipment."""
+
+
+class InvalidGtinError(TraceabilityError):
+	pass

@@ -50,9 +50,30 @@ CUSTOM_FIELDS = {
 			"description": "The label its units print with. Blank inherits from the Item Group, then Traceability Settings.",
 		},
 		{
+			"fieldname": "trace_shelf_life_days",
+			"fieldtype": "Int",
+			"label": "Shelf Life (Days)",
+			"insert_after": "trace_label_template",
+			"depends_on": ENABLED,
+			"non_negative": 1,
+			"description": "Days from manufacture to expiry of its units and lots. Blank inherits from the Item Group, "
+			"then Traceability Settings; none anywhere: they do not expire.",
+		},
+		{
+			"fieldname": "trace_gtin",
+			"fieldtype": "Data",
+			"label": "GTIN",
+			"insert_after": "trace_shelf_life_days",
+			"depends_on": ENABLED,
+			"length": 14,
+			"translatable": 0,
+			"description": "The item's GS1 Global Trade Item Number (8, 12, 13 or 14 digits): GS1 labels carry it as (01), "
+			"and a GS1 scan of it finds the unit.",
+		},
+		{
 			"fieldname": "trace_column_break",
 			"fieldtype": "Column Break",
-			"insert_after": "trace_label_template",
+			"insert_after": "trace_gtin",
 		},
 		{
 			"fieldname": "trace_resolved_html",
@@ -110,6 +131,16 @@ CUSTOM_FIELDS = {
 			"options": "Trace Label Template",
 			"insert_after": "trace_serial_format",
 			"description": "The label this group's units print with. Blank inherits from the parent group, then Traceability Settings.",
+		},
+		{
+			"fieldname": "trace_shelf_life_days",
+			"fieldtype": "Int",
+			"label": "Shelf Life (Days)",
+			"insert_after": "trace_label_template",
+			"depends_on": ENABLED,
+			"non_negative": 1,
+			"description": "Days from manufacture to expiry of this group's units and lots. Blank inherits from the parent "
+			"group, then Traceability Settings.",
 		},
 	],
 	"Quality Inspection": [
@@ -223,6 +254,18 @@ CUSTOM_FIELDS = {
 			"left blank, the stock is untraced quantity. Returns and bundles: the units that leave, else FIFO.",
 			"no_copy": 1,
 			"translatable": 0,
+		},
+	],
+	("Purchase Receipt Item", "Purchase Invoice Item", "Stock Entry Detail"): [
+		{
+			"fieldname": "trace_expiry_date",
+			"fieldtype": "Date",
+			"label": "Expiry Date (Supplier's)",
+			"insert_after": "trace_serials",
+			"depends_on": ENABLED,
+			"no_copy": 1,
+			"description": "The expiry the supplier gives for the serials or lot received here; blank: the receipt "
+			"date plus the item's shelf life.",
 		},
 	],
 	("Delivery Note Item", "Sales Invoice Item"): [

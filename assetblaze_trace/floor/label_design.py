@@ -20,9 +20,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-ELEMENT_TYPES = ("Text", "Code 128", "QR", "DataMatrix", "GS1-128", "Line", "Box", "Image")
-BARCODES = ("Code 128", "QR", "DataMatrix", "GS1-128")
-SQUARE = ("QR", "DataMatrix")  # drawn as the largest square in their box
+ELEMENT_TYPES = ("Text", "Code 128", "QR", "DataMatrix", "GS1-128", "GS1 DataMatrix", "Line", "Box", "Image")
+BARCODES = ("Code 128", "QR", "DataMatrix", "GS1-128", "GS1 DataMatrix")
+GS1_SYMBOLS = ("GS1-128", "GS1 DataMatrix")
+SQUARE = ("QR", "DataMatrix", "GS1 DataMatrix")  # drawn as the largest square in their box
 ALIGNS = ("Left", "Center", "Right")
 
 # The unit's fields a label can show, beyond any field of Serial Record itself: name -> label (the designer's
@@ -38,6 +39,9 @@ BINDINGS: dict[str, str] = {
 	"stock_uom": "Unit of Measure",
 	"work_order": "Work Order",
 	"manufacturing_date": "Manufacturing Date",
+	"expiry_date": "Expiry Date",
+	"gtin": "GTIN (the item's)",
+	"gs1": "GS1 Element String ((01) GTIN (11) (17) dates (10) lot / (21) serial)",
 	"customer": "Customer",
 	"sales_order": "Sales Order",
 	"warehouse": "Warehouse",

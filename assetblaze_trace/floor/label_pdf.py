@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assetblaze_trace.floor.label_design import SQUARE, Design, Element, content_getter, gs1_raw
+from assetblaze_trace.floor.label_design import FNC1, SQUARE, Design, Element, content_getter, gs1_raw
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -527,6 +527,53 @@ def datamatrix_matrix(value: str):
 		return []
 
 
+def gs1_datamatrix_matrix(element_string: str):
+	"""GS1 DataMatrix of a bracketed element string: FNC1 (codeword 232) first and after each variable-length
+	field, the data in ASCII encodation (digit pairs packed). ``ppf-datamatrix`` has no FNC1, so its symbol
+	builder gets the codewords from this encoder; [] when it cannot be encoded."""
+	from ppf.datamatrix import DataMatrix
+
+	_register_gs1_codec()
+	try:
+		symbol = DataMatrix(gs1_raw(element_string))
+		symbol.codecs = ["datamatrix.gs1"]
+		return symbol.matrix
+	except Exception:
+		return []
+
+
+def _gs1_ascii(message: str) -> tuple[bytes, int]:
+	out, i = [], 0
+	while i < len(message):
+		c = message[i]
+		if c == FNC1:
+			out.append(232)
+		elif c.isdigit() and i + 1 < len(message) and message[i + 1].isdigit():
+			out.append(130 + int(message[i : i + 2]))
+			i += 1
+		elif ord(c) < 128:
+			out.append(ord(c) + 1)
+		else:
+			raise ValueError(f"{c!r} is not in GS1's character set")
+		i += 1
+	return bytes(out), len(message)
+
+
+def _register_gs1_codec() -> None:
+	import codecs
+
+	try:
+		codecs.lookup("datamatrix.gs1")
+	except LookupError:
+		codecs.register(
+			lambda name: (
+				codecs.CodecInfo(_gs1_ascii, None, name="datamatrix.gs1")
+				if name == "datamatrix.gs1"
+				else None
+			)
+		)
+
+
 def compile_design(
 	design: Design, text: _Text, image_numbers: Mapping[str, tuple[int, float]] | None = None
 ) -> Callable[[Mapping], str]:
@@ -546,7 +593,7 @@ def compile_design(
 			part = _symbol_drawer(get, lambda v, m=modules, x=x, y=top - h, w=w, h=h: _bars(m(v), x, y, w, h))
 		elif kind in SQUARE:
 			side = min(w, h)
-			matrix = qr_matrix if kind == "QR" else datamatrix_matrix
+			matrix = {"QR": qr_matrix, "DataMatrix": datamatrix_matrix}.get(kind, gs1_datamatrix_matrix)
 			part = _symbol_drawer(
 				get, lambda v, m=matrix, x=x, top=top, s=side: _qr(m(v), x, top, s) if v else ""
 			)

@@ -4,7 +4,7 @@ Pure (no Frappe). One ``^XA ... ^XZ`` per unit; positions are the design's milli
 template's resolution (203, 300 or 600 dpi). Text goes through ``^FH`` (``_`` + hex for the characters ZPL
 reserves) in font 0 with ``^CI28`` (UTF-8, any script the printer's font has); a text box is a one-line
 ``^FB`` so alignment and width hold. Code 128 ``^BC``, GS1-128 ``^BC`` in UCC/EAN mode (D: the printer puts
-FNC1 where the standard says), QR ``^BQ``, Data Matrix ``^BX`` (GS1 via ``~1``), lines and boxes ``^GB`` (a
+FNC1 where the standard says), QR ``^BQ``, Data Matrix ``^BX`` (GS1 DataMatrix: FNC1 as ``~1``, ``~`` named the escape character), lines and boxes ``^GB`` (a
 slanted line ``^GD``), an image ``^GF`` in hex, made once per template.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from assetblaze_trace.floor.label_design import Design, Element, content_getter
+from assetblaze_trace.floor.label_design import FNC1, Design, Element, content_getter, gs1_raw
 
 MM_PER_INCH = 25.4
 
@@ -100,6 +100,16 @@ class Writer:
 				get,
 				lambda v: f"{at}^BXN,{self._square(v, min(w, h), 'DataMatrix')},200^FH^FD{escape(v)}^FS\n",
 			)
+		if (
+			kind == "GS1 DataMatrix"
+		):  # ~1 is FNC1 (the ^BX escape character ~), first and after variable fields
+			return _field(
+				get,
+				lambda v: (
+					f"{at}^BXN,{self._square(v, min(w, h), kind)},200,,,,~^FD"
+					f"{_zpl_plain(gs1_raw(v)).replace(FNC1, '~1')}^FS\n"
+				),
+			)
 		if kind == "Box":
 			return f"{at}^GB{w},{h},{thick}^FS\n"
 		if kind == "Line":
@@ -121,7 +131,12 @@ class Writer:
 		"""The module size in dots so the QR / Data Matrix fills (at most) its square."""
 		from assetblaze_trace.floor.label_pdf import datamatrix_matrix, qr_matrix
 
-		matrix = qr_matrix(value) if kind == "QR" else datamatrix_matrix(value)
+		if kind == "GS1 DataMatrix":
+			from assetblaze_trace.floor.label_pdf import gs1_datamatrix_matrix
+
+			matrix = gs1_datamatrix_matrix(value)
+		else:
+			matrix = qr_matrix(value) if kind == "QR" else datamatrix_matrix(value)
 		count = len(matrix) or 1
 		return min(max(side_dots // count, 1), 10 if kind == "QR" else 50)
 

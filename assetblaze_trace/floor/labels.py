@@ -24,6 +24,7 @@ from frappe.utils import cint, flt, formatdate
 
 from assetblaze_trace.compat import file_bytes
 from assetblaze_trace.floor import label_design, label_pdf, label_zpl
+from assetblaze_trace.floor.gs1 import unit_element_string
 from assetblaze_trace.rules.resolution import build_tiers, resolve
 from assetblaze_trace.services.settings import get_settings
 
@@ -40,6 +41,8 @@ FIELDS = [
 	"qty",
 	"work_order",
 	"manufactured_on",
+	"manufacturing_date",
+	"expiry_date",
 	"customer",
 	"sales_order",
 	"warehouse",
@@ -336,6 +339,16 @@ def values_of(rows: list[dict], fields: frozenset[str]) -> list[dict[str, str]]:
 				as_list=True,
 			)
 		)
+	gtins = {}
+	if fields & {"gtin", "gs1"}:
+		gtins = dict(
+			frappe.get_all(
+				"Item",
+				filters={"name": ("in", list({r["item_code"] for r in rows}))},
+				fields=["name", "trace_gtin"],
+				as_list=True,
+			)
+		)
 	makers: dict[str, object] = {
 		"serial": lambda r: r.get("serial_no") or r["name"],
 		"lot": lambda r: (r.get("serial_no") or r["name"]) if r.get("trace_type") == "Batch" else "",
@@ -343,7 +356,10 @@ def values_of(rows: list[dict], fields: frozenset[str]) -> list[dict[str, str]]:
 		"qty": lambda r: f"{flt(r.get('qty')):g}",
 		"lot_qty": lambda r: f"{flt(r.get('qty')):g}" if r.get("trace_type") == "Batch" else "",
 		"stock_uom": lambda r: uoms.get(r.get("item_code")) or "",
-		"manufacturing_date": lambda r: day(r.get("manufactured_on")),
+		"manufacturing_date": lambda r: day(r.get("manufacturing_date") or r.get("manufactured_on")),
+		"expiry_date": lambda r: day(r.get("expiry_date")),
+		"gtin": lambda r: gtins.get(r.get("item_code")) or "",
+		"gs1": lambda r: unit_element_string({**r, "gtin": gtins.get(r.get("item_code"))}),
 	}
 	plain = [f for f in fields if f not in makers]
 	made = [(f, makers[f]) for f in fields if f in makers]

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, nowdate
 
 from assetblaze_trace.exceptions import MovementError
+from assetblaze_trace.movements import order
 from assetblaze_trace.movements.rows import EPSILON, bin_qty, units_in_stock
 from assetblaze_trace.movements.table import followed_doctypes
 from assetblaze_trace.rules import lifecycle as rules
@@ -60,11 +61,11 @@ def submit(doc) -> set[tuple[str, str]]:
 def _issue(doc, item_code: str, warehouse: str, excess: float) -> None:
 	config = resolve_item(item_code)
 	rows = frappe.db.sql(
-		"""SELECT name, qty, status, on_hold, hold_reason FROM `tabSerial Record`
+		f"""SELECT name, qty, status, on_hold, hold_reason FROM `tabSerial Record`
 		WHERE item_code = %s AND warehouse = %s AND status IN ('Available', 'Returned')
-		ORDER BY on_hold, status = 'Returned', manufactured_on, name
+		ORDER BY on_hold, status = 'Returned', IFNULL(expiry_date < %s, 0), {order.sort_sql()}
 		LIMIT %s FOR UPDATE""",
-		(item_code, warehouse, int(excess) + 1 if config.is_serial else 1000),
+		(item_code, warehouse, nowdate(), int(excess) + 1 if config.is_serial else 1000),
 		as_dict=True,
 	)
 	free = [r for r in rows if not r.on_hold]

@@ -14,6 +14,7 @@ from frappe import _
 from frappe.utils import cint, now_datetime
 
 from assetblaze_trace.exceptions import TraceabilityError
+from assetblaze_trace.expiry.dates import new_unit_dates
 from assetblaze_trace.movements.rows import row_qty, traced_rows
 from assetblaze_trace.quality import quarantine
 from assetblaze_trace.rules import lifecycle as rules
@@ -137,6 +138,7 @@ def receive(doc) -> list[str]:
 			"supplier": doc.get("supplier"),
 			"receipt_voucher_type": doc.doctype,
 			"receipt_voucher_no": doc.name,
+			**new_unit_dates(row.item_code, doc.get("posting_date") or made_on, row.get("trace_expiry_date")),
 		}
 		if config.is_batch:
 			lot = listed[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, nowdate
 
 from assetblaze_trace.exceptions import AllocationError, NotEnoughUnitsError
 from assetblaze_trace.services.config import ItemTraceConfig, resolve_item
@@ -107,17 +107,25 @@ def why_not_taken(item_code: str, warehouse: str, *, untraced_allowed: bool, alr
 	Returned and waiting for *Restock After Inspection*, units held by draft shipments or pick lists, units
 	reserved for other Sales Orders, untraced stock a shipment may not carry). Empty when nothing is there."""
 	rows = frappe.db.sql(
-		f"""SELECT status, on_hold, sales_order IS NOT NULL AS reserved, SUM(qty) AS qty FROM `tabSerial Record`
+		f"""SELECT status, on_hold, sales_order IS NOT NULL AS reserved, IFNULL(expiry_date < %s, 0) AS expired,
+			SUM(qty) AS qty FROM `tabSerial Record`
 		WHERE item_code = %s AND warehouse = %s AND status IN {IN_STOCK_SQL}
-		GROUP BY status, on_hold, reserved""",
-		(item_code, warehouse),
+		GROUP BY status, on_hold, reserved, expired""",
+		(nowdate(), item_code, warehouse),
 		as_dict=True,
 	)
+	expired = sum(flt(r.qty) for r in rows if r.expired and not r.on_hold and r.status == "Available")
 	held = sum(flt(r.qty) for r in rows if r.on_hold)
 	returned = sum(flt(r.qty) for r in rows if not r.on_hold and r.status == "Returned")
 	allocated = sum(flt(r.qty) for r in rows if not r.on_hold and r.status == "Allocated")
 	reserved = sum(flt(r.qty) for r in rows if not r.on_hold and r.status == "Available" and r.reserved)
 	reasons = []
+	if expired > EPSILON:
+		reasons.append(
+			_(
+				"{0} have expired (never taken automatically; list them by hand to issue or scrap them)"
+			).format(expired)
+		)
 	if held > EPSILON:
 		reasons.append(_("{0} are on hold (release the hold first)").format(held))
 	if returned > EPSILON:

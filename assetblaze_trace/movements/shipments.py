@@ -5,12 +5,15 @@ Delivery Note made from it takes them over. Every status change goes through the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, now
+from frappe.utils import cint, flt, now, nowdate
 
 from assetblaze_trace.exceptions import AllocationError, NotEnoughUnitsError, ReturnError
+from assetblaze_trace.expiry.dates import refuse_expired
+from assetblaze_trace.movements import order
 from assetblaze_trace.movements.rows import (
 	EPSILON,
 	assert_units_fit,
@@ -236,9 +239,20 @@ def _allocate_serial_row(doc, kind, row, config, held, reference) -> None:
 
 def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 	found = lock_units(
-		units, ("status", "item_code", "warehouse", "sales_order", "shipment_row", "trace_type", "on_hold")
+		units,
+		(
+			"status",
+			"item_code",
+			"warehouse",
+			"sales_order",
+			"shipment_row",
+			"trace_type",
+			"on_hold",
+			"expiry_date",
+		),
 	)
 	problems = []
+	on = doc.get("posting_date")
 	for u in units:
 		rec = found.get(u)
 		problem = where_problem(u, rec, row.item_code, row.warehouse)
@@ -248,6 +262,8 @@ def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 			rec.status == rules.AVAILABLE or (rec.status == rules.ALLOCATED and rec.shipment_row == row.name)
 		):
 			problems.append(_("{0} is {1}").format(u, _(rec.status)))
+	if not problems:  # an expired one is named with its expiry (ExpiredUnitError)
+		refuse_expired([found[u] for u in units], on, row.idx, row.item_code)
 	if not problems:
 		from assetblaze_trace.quality.inspection import uninspected
 
@@ -255,7 +271,7 @@ def _validate_hand_picked(doc, kind, row, units: list[str]) -> None:
 	if problems:
 		frappe.throw(
 			_(
-				"Row {0} ({1}): these serials cannot be shipped: {2}. Remove them from Traced Serials or leave it blank for a FIFO pick."
+				"Row {0} ({1}): these serials cannot be shipped: {2}. Remove them from Traced Serials, or leave it blank for the picking order to choose."
 			).format(row.idx, row.item_code, "; ".join(problems[:20])),
 			AllocationError,
 			title=_("Serials Cannot Be Allocated"),
@@ -277,7 +293,8 @@ def _fifo(
 ):
 	"""Lock and return pickable units (or lot portions, ``by_qty``) covering ``qty``, in the order
 	``rules.picking.fifo_rank`` defines (here in SQL, so the database picks and locks in one step): the row's own
-	order's reservations first, then unreserved ones, oldest first. Rows that another transaction is
+	order's reservations first, then unreserved ones; inside each, the picking order's phases (``order.phases``:
+	FIFO, or FEFO; never an expired unit). Rows that another transaction is
 	allocating right now are skipped (SKIP LOCKED), so two shipments never get the same unit."""
 	picked: list[frappe._dict] = []
 	inspected_only = frappe.get_cached_value("Item", item_code, "inspection_required_before_delivery")
@@ -285,10 +302,16 @@ def _fifo(
 	def short() -> float:
 		return qty - (sum(p.qty for p in picked) if by_qty else len(picked))
 
-	for reserved_for in ([sales_order] if sales_order else []) + [None]:
+	for reserved_for, phase in product(([sales_order] if sales_order else []) + [None], order.phases()):
 		while short() > EPSILON:
-			conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'", "on_hold = 0"]
-			values: list = [item_code, warehouse]
+			conditions = [
+				"item_code = %s",
+				"warehouse = %s",
+				"status = 'Available'",
+				"on_hold = 0",
+				phase.condition,
+			]
+			values: list = [item_code, warehouse, *phase.values]
 			if inspected_only:  # ERPNext's "Inspection Required before Delivery": accepted units only
 				conditions.append("inspection_status = 'Accepted'")
 			if reserved_for:
@@ -306,7 +329,7 @@ def _fifo(
 			limit = 20 if by_qty else int(short())
 			page = frappe.db.sql(
 				f"SELECT name, qty, serial_no, sales_order FROM `tabSerial Record` WHERE {' AND '.join(conditions)} "
-				f"ORDER BY manufactured_on, name LIMIT {limit} FOR UPDATE SKIP LOCKED",
+				f"ORDER BY {phase.order_by} LIMIT {limit} FOR UPDATE SKIP LOCKED",
 				values,
 				as_dict=True,
 			)
@@ -371,7 +394,19 @@ def _allocate_batch_row(doc, kind, row, config, held, reference) -> None:
 		if typed:
 			portions = _fifo(row.item_code, row.warehouse, so, missing, lots=typed, by_qty=True)
 			unknown = [lot for lot in typed if lot not in {p.serial_no for p in portions} | held_lots]
-			if unknown:
+			if unknown:  # an expired lot is named with its expiry
+				refuse_expired(
+					frappe.db.sql(
+						f"""SELECT serial_no AS name, MIN(expiry_date) AS expiry_date FROM `tabSerial Record`
+						WHERE serial_no IN ({placeholders(unknown)}) AND item_code = %s AND warehouse = %s
+							AND status = 'Available' AND expiry_date < %s GROUP BY serial_no""",
+						[*unknown, row.item_code, row.warehouse, nowdate()],
+						as_dict=True,
+					),
+					None,
+					row.idx,
+					row.item_code,
+				)
 				frappe.throw(
 					_("Row {0}: no available lot {1} of item {2} in warehouse {3}.").format(
 						row.idx, ", ".join(unknown), frappe.bold(row.item_code), row.warehouse
@@ -455,13 +490,15 @@ def ship(doc) -> None:
 		current = {
 			r.name: r
 			for r in frappe.db.sql(
-				f"SELECT name, status, on_hold, hold_reason, {', '.join(counts.FIELDS)} FROM `tabSerial Record` "
+				f"SELECT name, status, on_hold, hold_reason, expiry_date, {', '.join(counts.FIELDS)} FROM `tabSerial Record` "
 				f"WHERE `{kind.link_field}` = %s AND shipment_row = %s AND status = 'Allocated' FOR UPDATE",
 				(doc.name, row.name),
 				as_dict=True,
 			)
 		}
 		refuse_uninspected(list(current), doc)
+		if not is_internal_transfer(doc, row):
+			refuse_expired(current.values(), doc.get("posting_date"), row.idx, row.item_code)
 		if len(current) < row_qty(row, _config) - EPSILON or _config.is_batch:
 			# the row carries untraced stock (units cover the rest exactly, so only such rows can break §6)
 			touched.add((row.item_code, row.warehouse))

@@ -23,7 +23,7 @@ from frappe import _
 from frappe.utils import cint, flt
 
 from assetblaze_trace.exceptions import MovementError
-from assetblaze_trace.movements import table
+from assetblaze_trace.movements import order, table
 from assetblaze_trace.movements.rows import (
 	EPSILON,
 	bin_qty,
@@ -346,7 +346,13 @@ def take(leg: Leg, doc, exclude=()) -> list[str]:
 			)
 		listed = list(leg.listed)
 		locked = _validate_listed(leg, listed) if listed else {}
-		fifo = oldest(leg.item_code, leg.warehouse, need - len(listed), exclude=[*exclude, *listed])
+		fifo = oldest(
+			leg.item_code,
+			leg.warehouse,
+			need - len(listed),
+			exclude=[*exclude, *listed],
+			with_expired=_follows_stock_gone(leg),
+		)
 		picked = listed + fifo
 		leg.untraced = need - len(
 			picked
@@ -355,7 +361,7 @@ def take(leg: Leg, doc, exclude=()) -> list[str]:
 		leg.locked = {**locked, **{name: frappe._dict(status=rules.AVAILABLE) for name in fifo}}
 		return picked
 	portions = (
-		oldest(leg.item_code, leg.warehouse, leg.qty, lots=list(leg.listed), by_qty=True)
+		oldest(leg.item_code, leg.warehouse, leg.qty, lots=list(leg.listed), by_qty=True, with_expired=True)
 		if leg.listed
 		else []
 	)
@@ -372,11 +378,22 @@ def take(leg: Leg, doc, exclude=()) -> list[str]:
 	got = sum(p.qty for p in portions)
 	if got < leg.qty - EPSILON:
 		portions += oldest(
-			leg.item_code, leg.warehouse, leg.qty - got, exclude=[p.name for p in portions], by_qty=True
+			leg.item_code,
+			leg.warehouse,
+			leg.qty - got,
+			exclude=[p.name for p in portions],
+			by_qty=True,
+			with_expired=_follows_stock_gone(leg),
 		)
 	names, _used, remaining = take_portions(portions, leg.qty, reference)
 	leg.untraced = remaining if remaining > EPSILON else 0
 	return names
+
+
+def _follows_stock_gone(leg: Leg) -> bool:
+	"""A count that went down says the stock is gone already: the records follow it, expired units included (last).
+	Every other movement takes expired units only when they are listed (an issue of expired stock is a scrap)."""
+	return leg.row.get("doctype") == "Stock Reconciliation Item"
 
 
 def _validate_listed(leg: Leg, listed: list[str]) -> dict:
@@ -402,26 +419,39 @@ def _validate_listed(leg: Leg, listed: list[str]) -> dict:
 	return found
 
 
-def oldest(item_code, warehouse, qty, exclude=(), lots=None, by_qty=False):
-	"""Lock and return the oldest Available units (or lot portions, ``by_qty``) of an item in a warehouse:
-	one statement, skipping rows another transaction holds."""
+def oldest(item_code, warehouse, qty, exclude=(), lots=None, by_qty=False, with_expired=False):
+	"""Lock and return the Available units (or lot portions, ``by_qty``) of an item in a warehouse that the
+	picking order takes first (``order.phases``: FIFO or FEFO, expired ones only ``with_expired``): one statement
+	per phase, skipping rows another transaction holds."""
 	if qty <= EPSILON:
 		return []
-	conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'", "on_hold = 0"]
-	values: list = [item_code, warehouse]
 	exclude = list(exclude)
-	if exclude:
-		conditions.append(f"name NOT IN ({placeholders(exclude)})")
-		values += exclude
-	if lots:
-		conditions.append(f"serial_no IN ({placeholders(lots)})")
-		values += list(lots)
-	rows = frappe.db.sql(
-		f"SELECT name, qty, serial_no FROM `tabSerial Record` WHERE {' AND '.join(conditions)} "
-		f"ORDER BY manufactured_on, name LIMIT {1000 if by_qty else int(qty)} FOR UPDATE SKIP LOCKED",
-		values,
-		as_dict=True,
-	)
+	rows: list = []
+	for phase in order.phases(with_expired=with_expired):
+		short = qty - (sum(r.qty for r in rows) if by_qty else len(rows))
+		if short <= EPSILON:
+			break
+		conditions = [
+			"item_code = %s",
+			"warehouse = %s",
+			"status = 'Available'",
+			"on_hold = 0",
+			phase.condition,
+		]
+		values: list = [item_code, warehouse, *phase.values]
+		skip = [*exclude, *(r.name for r in rows)]
+		if skip:
+			conditions.append(f"name NOT IN ({placeholders(skip)})")
+			values += skip
+		if lots:
+			conditions.append(f"serial_no IN ({placeholders(lots)})")
+			values += list(lots)
+		rows += frappe.db.sql(
+			f"SELECT name, qty, serial_no FROM `tabSerial Record` WHERE {' AND '.join(conditions)} "
+			f"ORDER BY {phase.order_by} LIMIT {1000 if by_qty else int(short)} FOR UPDATE SKIP LOCKED",
+			values,
+			as_dict=True,
+		)
 	return rows if by_qty else [r.name for r in rows]
 
 

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from assetblaze_trace.exceptions import InvalidSerialFormatError, TraceConflictError
+from assetblaze_trace.exceptions import InvalidGtinError, InvalidSerialFormatError, TraceConflictError
 from assetblaze_trace.rules.serial_format import SerialFormatError, parse
 from assetblaze_trace.services.settings import clear_cache
 
@@ -23,8 +23,29 @@ def validate_format(value: str | None, label: str) -> None:
 		)
 
 
+def validate_gtin(doc) -> None:
+	"""``trace_gtin``: a GTIN-8, -12, -13 or -14 whose check digit holds (spaces around it dropped)."""
+	from assetblaze_trace.rules.gs1 import gtin_problem
+
+	value = (doc.get("trace_gtin") or "").strip()
+	doc.trace_gtin = value or None
+	if not value:
+		return
+	problem = gtin_problem(value)
+	if problem:
+		reason, params = problem
+		frappe.throw(
+			_("GTIN {0} of item {1} is not valid: {2}. Copy it again from the item's GS1 barcode.").format(
+				frappe.bold(value), frappe.bold(doc.name), _(reason).format(**params)
+			),
+			InvalidGtinError,
+			title=_("Invalid GTIN"),
+		)
+
+
 def validate_item(doc, method=None):
 	validate_format(doc.get("trace_serial_format"), _("Serial format"))
+	validate_gtin(doc)
 	if doc.get("trace_type") in ("Serial", "Batch") and (doc.has_serial_no or doc.has_batch_no):
 		native = _("Has Serial No") if doc.has_serial_no else _("Has Batch No")
 		frappe.throw(

@@ -10,6 +10,8 @@ from frappe import _
 from assetblaze_trace.rules.resolution import Resolved, build_tiers, resolve
 from assetblaze_trace.services.settings import FALLBACK_FORMAT, get_settings
 
+NO_VALUE = Resolved(None, None)
+
 
 @dataclass(frozen=True)
 class ItemTraceConfig:
@@ -19,6 +21,12 @@ class ItemTraceConfig:
 	serial_format: str
 	format_resolved: Resolved
 	native: str | None  # "Serial No" / "Batch No" when ERPNext's own tracking is on for the item
+	shelf_life_resolved: Resolved = NO_VALUE
+
+	@property
+	def shelf_life_days(self) -> int | None:
+		"""Days from manufacture to expiry (Item → Item Group tree → Traceability Settings); None: no expiry."""
+		return int(self.shelf_life_resolved.value) if self.shelf_life_resolved.value else None
 
 	@property
 	def is_serial(self) -> bool:
@@ -33,7 +41,12 @@ class ItemTraceConfig:
 		return self.trace_type in ("Serial", "Batch")
 
 
-def _group_chain(item_group: str | None) -> list[tuple[str, str | None, str | None]]:
+def _days(value) -> str | None:
+	"""A shelf life as a resolution tier's value: 0 or blank inherits."""
+	return str(int(value)) if value and int(value) > 0 else None
+
+
+def _group_chain(item_group: str | None) -> list[tuple[str, str | None, str | None, int | None]]:
 	"""The item's group and its ancestors, nearest first, with their own values."""
 	if not item_group:
 		return []
@@ -43,7 +56,7 @@ def _group_chain(item_group: str | None) -> list[tuple[str, str | None, str | No
 	group = frappe.qb.DocType("Item Group")
 	rows = (
 		frappe.qb.from_(group)
-		.select(group.name, group.trace_type, group.trace_serial_format)
+		.select(group.name, group.trace_type, group.trace_serial_format, group.trace_shelf_life_days)
 		.where((group.lft <= bounds[0]) & (group.rgt >= bounds[1]))
 		.orderby(group.lft, order=frappe.qb.desc)
 		.run()
@@ -65,7 +78,15 @@ def resolve_item(item_code: str, *, ignore_toggle: bool = False) -> ItemTraceCon
 	item = frappe.db.get_value(
 		"Item",
 		item_code,
-		["item_group", "trace_type", "trace_serial_format", "has_serial_no", "has_batch_no", "is_stock_item"],
+		[
+			"item_group",
+			"trace_type",
+			"trace_serial_format",
+			"trace_shelf_life_days",
+			"has_serial_no",
+			"has_batch_no",
+			"is_stock_item",
+		],
 		as_dict=True,
 	)
 	if not item:
@@ -73,14 +94,24 @@ def resolve_item(item_code: str, *, ignore_toggle: bool = False) -> ItemTraceCon
 
 	chain = _group_chain(item.item_group)
 	type_resolved = resolve(
-		build_tiers(item_code, item.trace_type, [(n, t) for n, t, _f in chain], settings.default_trace_type)
+		build_tiers(
+			item_code, item.trace_type, [(n, t) for n, t, _f, _d in chain], settings.default_trace_type
+		)
 	)
 	format_resolved = resolve(
 		build_tiers(
 			item_code,
 			item.trace_serial_format,
-			[(n, f) for n, _t, f in chain],
+			[(n, f) for n, _t, f, _d in chain],
 			settings.default_serial_format,
+		)
+	)
+	shelf_life_resolved = resolve(
+		build_tiers(
+			item_code,
+			_days(item.trace_shelf_life_days),
+			[(n, _days(d)) for n, _t, _f, d in chain],
+			_days(settings.get("default_shelf_life_days")),
 		)
 	)
 	native = "Serial No" if item.has_serial_no else ("Batch No" if item.has_batch_no else None)
@@ -96,6 +127,7 @@ def resolve_item(item_code: str, *, ignore_toggle: bool = False) -> ItemTraceCon
 		serial_format=format_resolved.value or FALLBACK_FORMAT,
 		format_resolved=format_resolved,
 		native=native,
+		shelf_life_resolved=shelf_life_resolved,
 	)
 	cache[key] = config
 	return config
@@ -113,4 +145,6 @@ def get_item_trace_config(item_code: str) -> dict:
 		"serial_format": config.serial_format,
 		"serial_format_source": config.format_resolved.source_label or _("built-in default"),
 		"native": config.native,
+		"shelf_life_days": config.shelf_life_days,
+		"shelf_life_source": config.shelf_life_resolved.source_label,
 	}

@@ -12,6 +12,7 @@ from assetblaze_trace.exceptions import (
 	LotMismatchError,
 	MissingLotError,
 )
+from assetblaze_trace.expiry.dates import new_unit_dates
 from assetblaze_trace.quality import quarantine
 from assetblaze_trace.rules import lifecycle as rules
 from assetblaze_trace.rules.serial_format import ParsedFormat, SerialFormatError, parse
@@ -168,6 +169,7 @@ def generate(stock_entry) -> list[str]:
 			"item_name": item_names.get(row.item_code),
 			"warehouse": row.t_warehouse,
 			"trace_type": config.trace_type,
+			**new_unit_dates(row.item_code, stock_entry.posting_date, row.get("trace_expiry_date")),
 		}
 		if config.is_serial:
 			qty = round(flt(row.transfer_qty or row.qty))

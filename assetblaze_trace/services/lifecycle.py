@@ -43,6 +43,8 @@ UNIT_COLUMNS = (
 	"work_order",
 	"stock_entry",
 	"manufactured_on",
+	"manufacturing_date",
+	"expiry_date",
 	"serial_counter",
 	"serial_sequence",
 	"sales_order",

@@ -65,7 +65,7 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 				<thead><tr>
 					<th>${__("Serial / Lot No")}</th><th>${__("Item")}</th><th>${__("Qty")}</th><th>${__("Status")}</th>
 					<th>${__("Warehouse")}</th><th>${__("Work Order")}</th><th>${__("Sales Order")}</th>
-					<th>${__("Customer")}</th><th>${__("Delivery Note")}</th>
+					<th>${__("Customer")}</th><th>${__("Delivery Note")}</th><th>${__("Expires")}</th>
 				</tr></thead><tbody>`;
 			const row_html = (row) => `<tr>
 					<td>${link("Serial Record", row.name).replace(esc(row.name), esc(row.serial_no))}</td>
@@ -77,6 +77,7 @@ assetblaze_trace.render_serials = function (frm, fieldname, filters) {
 					<td>${link("Sales Order", row.sales_order)}</td>
 					<td>${link("Customer", row.customer)}</td>
 					<td>${link("Delivery Note", row.delivery_note)}${link("Sales Invoice", row.sales_invoice)}</td>
+					<td class="${row.expiry_date && row.expiry_date < frappe.datetime.get_today() ? "text-danger" : ""}">${row.expiry_date ? frappe.datetime.str_to_user(row.expiry_date) : ""}</td>
 				</tr>`;
 			html += r.rows.map(row_html).join("");
 			html += "</tbody></table>";

@@ -10,7 +10,8 @@ frappe.ui.form.on("Item", {
 				const source = (s) => (s ? ` <span class="text-muted">${__("from {0}", [frappe.utils.escape_html(s)])}</span>` : "");
 				let html = `<div class="trace-resolved">
 					<div><b>${__("Traceability Type")}:</b> ${__(r.trace_type)}${source(r.trace_type_source)}</div>
-					<div><b>${__("Serial Format")}:</b> <code>${frappe.utils.escape_html(r.serial_format)}</code>${source(r.serial_format_source)}</div>`;
+					<div><b>${__("Serial Format")}:</b> <code>${frappe.utils.escape_html(r.serial_format)}</code>${source(r.serial_format_source)}</div>
+					<div><b>${__("Shelf Life")}:</b> ${r.shelf_life_days ? __("{0} days", [r.shelf_life_days]) + source(r.shelf_life_source) : __("does not expire")}</div>`;
 				if (r.native) {
 					html += `<div class="text-warning">${__("This item uses ERPNext's own {0} tracking, so AssetBlaze Trace leaves it alone.", [__(r.native)])}</div>`;
 				}

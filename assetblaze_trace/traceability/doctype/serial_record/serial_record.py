@@ -104,6 +104,8 @@ SCALE_INDEXES = {
 	"sales_order_made_idx": ("sales_order", "manufactured_on"),
 	"hold_idx": ("on_hold", "name"),  # the few held units (no status in it: a move does not touch it)
 	"made_idx": ("manufactured_on", "name"),  # newest first, unfiltered (Frappe's list view sorts by it)
+	# FEFO picks (movements/order.py) and the Expiring Units report: an item's stock by expiry, in the order picked
+	"item_status_expiry_idx": ("item_code", "status", "expiry_date", "manufactured_on", "name"),
 	"delivery_note_index": ("delivery_note", "name"),
 	"sales_invoice_index": ("sales_invoice", "name"),
 	"pick_list_index": ("pick_list", "name"),

@@ -22,13 +22,14 @@ frappe.pages["trace-label-designer"].on_page_show = function (wrapper) {
 	else wrapper.designer.choose();
 };
 
-const ELEMENT_TYPES = ["Text", "Code 128", "QR", "DataMatrix", "GS1-128", "Line", "Box", "Image"];
+const ELEMENT_TYPES = ["Text", "Code 128", "QR", "DataMatrix", "GS1-128", "GS1 DataMatrix", "Line", "Box", "Image"];
 const NEW_SIZE = {
 	Text: [40, 5],
 	"Code 128": [50, 12],
 	"GS1-128": [70, 14],
 	QR: [20, 20],
 	DataMatrix: [14, 14],
+	"GS1 DataMatrix": [16, 16],
 	Line: [40, 0],
 	Box: [40, 20],
 	Image: [20, 12],
@@ -213,8 +214,8 @@ class LabelDesigner {
 			font_size: 8,
 			align: "Left",
 			line_width_mm: 0.3,
-			bind_to: ["Text", "Code 128", "QR", "DataMatrix"].includes(kind) ? "serial" : "",
-			text: kind === "GS1-128" ? "(01){gtin}(21){serial}" : "",
+			bind_to: ["Text", "Code 128", "QR", "DataMatrix"].includes(kind) ? "serial" : kind.startsWith("GS1") ? "gs1" : "",
+			text: "",
 		};
 		this.remember();
 		this.doc.elements.push(row);

@@ -27,6 +27,7 @@ frappe.query_reports["Traceability"] = {
 		{ fieldname: "sales_order", label: __("Sales Order"), fieldtype: "Link", options: "Sales Order" },
 		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
 		{ fieldname: "work_order", label: __("Work Order"), fieldtype: "Link", options: "Work Order" },
+		{ fieldname: "expires_before", label: __("Expires By"), fieldtype: "Date", description: __("Units and lots with an expiry date on or before this day.") },
 		{ fieldname: "from_date", label: __("Made From"), fieldtype: "Date" },
 		{ fieldname: "to_date", label: __("Made To"), fieldtype: "Date" },
 		{

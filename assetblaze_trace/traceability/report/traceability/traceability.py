@@ -81,6 +81,7 @@ def get_columns() -> list[dict]:
 			"fieldtype": "Datetime",
 			"width": 150,
 		},
+		{"label": _("Expiry Date"), "fieldname": "expiry_date", "fieldtype": "Date", "width": 110},
 		{"label": _("Shipped On"), "fieldname": "shipped_on", "fieldtype": "Datetime", "width": 150},
 		{"label": _("Inspection"), "fieldname": "inspection_status", "fieldtype": "Data", "width": 100},
 	]
@@ -101,6 +102,7 @@ def build_query(filters: frappe._dict):
 		record.delivery_note,
 		record.sales_invoice,
 		record.manufactured_on,
+		record.expiry_date,
 		record.shipped_on,
 		record.on_hold,
 		record.inspection_status,
@@ -125,7 +127,10 @@ def build_query(filters: frappe._dict):
 			query = query.where(record.name.isin(names or [""]))
 		else:
 			query = query.force_index(index)
-	if search:
+	gs1_names = scanned_gs1(search) if search else None
+	if gs1_names is not None:  # a GS1 label scanned into the search: its unit or lot, exactly
+		query = query.where(record.name.isin(gs1_names or [""]))
+	elif search:
 		names = matching_names(search)
 		if len(names) < SEARCH_CAP:  # every holder of the fragment is known: the filters apply to those
 			query = query.where(record.name.isin(names or [""]))
@@ -167,6 +172,8 @@ def _conditions(record, filters: frappe._dict):
 			condition &= record[field] == filters.get(field)
 	if filters.get("inspection"):  # Awaiting, Accepted or Rejected (the newest inspection's result)
 		condition &= record.inspection_status == filters.get("inspection")
+	if filters.get("expires_before"):  # units with an expiry date on or before the day
+		condition &= record.expiry_date <= getdate(filters.expires_before)
 	if filters.get("from_date"):
 		condition &= record.manufactured_on >= getdate(filters.from_date)
 	if filters.get("to_date"):
@@ -195,6 +202,24 @@ def newest_index(filters: frappe._dict) -> str | None:
 		return None
 
 	return index_if_present(pick())
+
+
+def scanned_gs1(search: str) -> list[str] | None:
+	"""The records a GS1 element string in the search names ((21) serial, or (10) lot of the (01) GTIN's item);
+	None when the search is not one (see ``rules.gs1.parse``)."""
+	from assetblaze_trace.floor.gs1 import items_of_gtin
+	from assetblaze_trace.rules import gs1
+
+	scan = gs1.parse(search)
+	if not (scan and scan.names_a_unit):
+		return None
+	filters: dict = {"serial_no": scan.lot, "trace_type": "Batch"} if scan.lot and not scan.serial else {}
+	if scan.serial:
+		filters = {"name": scan.serial}
+	items = items_of_gtin(scan.gtin)
+	if items:
+		filters["item_code"] = ("in", items)
+	return frappe.get_all("Serial Record", filters=filters, pluck="name", limit=SEARCH_CAP)
 
 
 def search_patterns(search: str) -> list[str]:
