@@ -134,6 +134,8 @@ export_python_type_annotations = True
 # (every few minutes) catches up whatever a missed job left queued.
 scheduler_events = {
 	"all": ["assetblaze_trace.services.fragments.index_queue"],
+	# Stock Managers hear every morning what expires within the horizon (Traceability Settings)
+	"daily": ["assetblaze_trace.expiry.expiring.send_daily"],
 }
 
 # Link search on Serial Record through the suffix index (Frappe's own scans every record with LIKE '%txt%').

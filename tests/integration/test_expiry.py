@@ -29,8 +29,6 @@ from tests.integration.factories import (
 )
 from tests.integration.test_stock_movements import reconcile, stock_entry
 
-
-
 TODAY = None
 
 
@@ -334,3 +332,138 @@ def test_labels_print_gs1_symbols_that_decode_to_the_units_element_string():
 	raw = f"~101{GTIN}11{TODAY:%y%m%d}17{getdate(add_days(TODAY, 30)):%y%m%d}21{unit}"
 	assert f",200,,,,~^FD{raw}^FS" in zpl  # GS1 DataMatrix: FNC1 (~1) first; one variable field, last
 	assert f"^FD{element_string}^FS" in zpl  # GS1-128 in mode D: the printer places FNC1 from the brackets
+
+
+# ------------------------------------------------------------------------------------------------ alerts
+
+
+def test_expiring_units_lists_stock_within_the_horizon_by_unit_lot_item_and_warehouse():
+	from assetblaze_trace.traceability.report.expiring_units.expiring_units import execute
+
+	item = serial_item()
+	units = produce(item, 5)
+	expire(units[0:1], -2)  # expired, still in stock
+	expire(units[1:2], 3)
+	expire(units[2:3], 12)
+	expire(units[3:4], 90)  # beyond the horizon
+	lot_item = batch_item()
+	lot = uid("EXP")
+	doc = purchase_receipt(lot_item, 8, lot, submit=False)
+	doc.items[0].trace_expiry_date = add_days(TODAY, 5)
+	doc.submit()
+	settings(picking_order="FIFO", expiry_alert_days=30)
+	columns, data, _message, _chart, cards = execute({"item_code": item})
+	assert [r["name"] for r in data] == units[0:3] and [r["days_left"] for r in data] == [-2, 3, 12]
+	assert {c["label"]: c["value"] for c in cards}["Expired, Still In Stock"] == 1
+	assert [r["name"] for r in execute({"item_code": item, "include_expired": 0})[1]] == units[1:3]
+	assert [r["name"] for r in execute({"item_code": item, "days": 5})[1]] == units[0:2]
+	by_lot = execute({"group_by": "Lot", "lot": lot})[1]
+	assert [(r["serial_no"], r["qty"], r["units"]) for r in by_lot] == [(lot, 8, 1)]
+	by_item = {r["item_code"]: r for r in execute({"group_by": "Item"})[1]}
+	assert by_item[item]["units"] == 3 and by_item[lot_item]["qty"] == 8
+	by_warehouse = {r["warehouse"]: r for r in execute({"group_by": "Warehouse", "item_code": item})[1]}
+	assert by_warehouse[warehouse("Finished Goods")]["units"] == 3
+	# shipped stock is no longer there to expire
+	dn = make_delivery_note(item, 1, serials=units[1])
+	dn.submit()
+	assert [r["name"] for r in execute({"item_code": item})[1]] == [units[0], units[2]]
+	assert "days_left" in {c["fieldname"] for c in columns}
+
+
+def outgoing_email_account() -> None:
+	"""A default outgoing account, as a site that sends mail has (no connection is made in test mode)."""
+	if frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": uid("Outgoing"),
+			"email_id": f"{uid('out').lower()}@example.com",
+			"smtp_server": "localhost",
+			"smtp_port": 2525,
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"no_smtp_authentication": 1,
+		}
+	).insert(ignore_permissions=True)
+
+
+def test_stock_managers_get_the_daily_email_and_bell_of_what_they_may_read():
+	from assetblaze_trace.expiry import expiring
+	from tests.integration.test_permission_reach import make_user
+
+	item = serial_item()
+	units = produce(item, 2)
+	expire(units, 4)
+	stock_entry(
+		"Material Transfer",
+		[{"item_code": item, "qty": 1, "s": "Finished Goods", "t": "Stores", "serials": units[1:]}],
+	)
+	everywhere = make_user("Stock Manager")
+	stores_only = make_user("Stock Manager", warehouse_limit=warehouse("Stores"))
+	clerk = make_user("Stock User")
+	settings(picking_order="FIFO", expiry_alert_days=10)
+	outgoing_email_account()
+	queued = frappe.db.count("Email Queue")
+	expiring.send_daily()
+
+	mails = {
+		r.recipient: frappe.db.get_value("Email Queue", r.parent, "message")
+		for r in frappe.get_all(
+			"Email Queue Recipient", fields=["recipient", "parent"], order_by="creation desc", limit=200
+		)
+		if r.recipient in (everywhere, stores_only, clerk)
+	}
+	assert frappe.db.count("Email Queue") > queued
+	assert units[0] in mails[everywhere] and units[1] in mails[everywhere]
+	assert units[1] in mails[stores_only] and units[0] not in mails[stores_only]
+	assert clerk not in mails  # Stock Managers only
+	assert frappe.db.exists("Notification Log", {"for_user": stores_only, "document_name": "Expiring Units"})
+	settings(picking_order="FIFO", expiry_alert_days=0)  # 0: no email
+	assert expiring.send_daily() == 0
+
+
+# ------------------------------------------------------------------------------------------------ FSMA 204
+
+
+def test_the_fsma_204_spreadsheet_lists_receiving_transformation_and_shipping_of_a_lot():
+	from assetblaze_trace.traceability.report.fsma_204_traceability.fsma_204_traceability import execute
+	from tests.integration.factories import complete, make_bom, make_work_order
+
+	flour = batch_item()
+	bread = batch_item()
+	lot = uid("FLOUR")
+	receipt = purchase_receipt(flour, 20, lot, wh=warehouse("Stores"))
+	bom = make_bom(bread, [flour])
+	wo = make_work_order(bread, 5, bom=bom)
+	loaf_lot = uid("BREAD")
+	made = complete(wo.name, 5, lot=loaf_lot)
+	dn = make_delivery_note(bread, 2)
+	dn.submit()
+	columns, data = execute({"lot": lot})[:2]
+	events = [
+		(
+			r["critical_tracking_event"],
+			r["traceability_lot_code"],
+			r["reference_document_number"],
+			r["quantity"],
+		)
+		for r in data
+	]
+	assert ("Receiving", lot, receipt.name, 20) in events
+	assert ("Transformation", loaf_lot, made.name, 5) in events
+	assert ("Shipping", loaf_lot, dn.name, 2) in events
+	(transformation,) = [r for r in data if r["critical_tracking_event"] == "Transformation"]
+	assert lot in transformation["input_lots"] and transformation["unit_of_measure"] == "Nos"
+	(receiving,) = [r for r in data if r["critical_tracking_event"] == "Receiving"]
+	assert receipt.supplier in receiving["ship_from_location"] and receipt.supplier in receiving["tlc_source"]
+	assert warehouse("Stores") in receiving["location"]
+	(shipping,) = [r for r in data if r["critical_tracking_event"] == "Shipping"]
+	assert (
+		dn.customer in shipping["ship_to_location"]
+		and warehouse("Finished Goods") in shipping["ship_from_location"]
+	)
+	# the same events by date range, every column exportable
+	by_date = execute({"from_date": TODAY, "to_date": TODAY, "item_code": bread})[1]
+	assert {r["reference_document_number"] for r in by_date} >= {made.name, dn.name}
+	assert [c["fieldname"] for c in columns][:2] == ["critical_tracking_event", "traceability_lot_code"]

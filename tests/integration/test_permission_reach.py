@@ -252,6 +252,20 @@ def case_inspection_defaults(r):
 	assert api.inspection_defaults(r.stores[0])["trace_serial"] == r.stores[0]
 
 
+def case_expiring_count(r):
+	from assetblaze_trace.expiry.expiring import expiring_count
+
+	frappe.db.sql(
+		"UPDATE `tabSerial Record` SET expiry_date = CURDATE() + INTERVAL 3 DAY WHERE item_code = %s", r.item
+	)
+	# the limited user counts only Stores' expiring units (the others, in Finished Goods, are not within reach)
+	before = expiring_count()["value"]
+	frappe.set_user("Administrator")
+	everything = expiring_count()["value"]
+	as_user(r.user)
+	assert everything - before == 3  # the three of Finished Goods (one of them returned) are not counted
+
+
 def case_get_preview(r):
 	from assetblaze_trace.traceability.doctype.traceability_settings.traceability_settings import get_preview
 
@@ -324,6 +338,7 @@ def test_guests_and_users_without_a_role_get_nothing(reach, method, who):
 		"search_serial_records": ("Serial Record", reach.stores[0], "name", 0, 20, {}),
 		"global_search": (reach.stores[0],),
 		"get_item_trace_config": (reach.item,),
+		"expiring_count": (),
 	}[method]
 	frappe.set_user(user)
 	frappe.db.savepoint("guest")

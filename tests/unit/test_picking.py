@@ -1,4 +1,4 @@
-from assetblaze_trace.rules.picking import Candidate, duplicates, fifo_pick, parse_serial_list
+from assetblaze_trace.rules.picking import Candidate, duplicates, fifo_pick, is_expired, parse_serial_list
 
 
 def c(name, so=None, made="2026-01-01 00:00:00", qty=1.0):
@@ -40,3 +40,39 @@ def test_parse_serial_list_and_duplicates():
 	assert parse_serial_list(" A \n\nB,C\n") == ["A", "B", "C"]
 	assert parse_serial_list(None) == []
 	assert duplicates(["A", "B", "A", "A", "C", "B"]) == ["A", "B"]
+
+
+# ------------------------------------------------------------------------------------------- FEFO, expiry
+
+
+def e(name, expires=None, so=None, made="2026-01-01 00:00:00", qty=1.0):
+	return Candidate(name, so, made, qty, expires)
+
+
+def test_fefo_takes_the_first_to_expire_then_the_oldest_and_units_without_a_date_last():
+	pool = [
+		e("NO-DATE-OLD", None, made="2025-01-01"),
+		e("LATE", "2027-06-01", made="2025-02-01"),
+		e("SOON-NEW", "2027-01-01", made="2026-05-01"),
+		e("SOON-OLD", "2027-01-01", made="2026-04-01"),
+	]
+	order = [p.name for p, _q in fifo_pick(pool, None, 4, "FEFO", "2026-12-05")]
+	assert order == ["SOON-OLD", "SOON-NEW", "LATE", "NO-DATE-OLD"]
+	fifo = [p.name for p, _q in fifo_pick(pool, None, 4, "FIFO", "2026-12-05")]
+	assert fifo == ["NO-DATE-OLD", "LATE", "SOON-OLD", "SOON-NEW"]
+
+
+def test_an_expired_unit_is_never_picked_and_is_good_on_its_expiry_day():
+	pool = [e("GONE", "2026-12-04"), e("LAST-DAY", "2026-12-05"), e("LATER", "2027-01-01")]
+	for order in ("FIFO", "FEFO"):
+		picked = [p.name for p, _q in fifo_pick(pool, None, 3, order, "2026-12-05")]
+		assert "GONE" not in picked and picked[0] == "LAST-DAY"
+		assert is_expired(pool[0], "2026-12-05") and not is_expired(pool[1], "2026-12-05")
+
+
+def test_fefo_keeps_the_orders_own_reservations_first():
+	pool = [e("FREE-SOON", "2026-12-10"), e("MINE-LATE", "2027-12-10", so="SO-1")]
+	assert [p.name for p, _q in fifo_pick(pool, "SO-1", 2, "FEFO", "2026-12-05")] == [
+		"MINE-LATE",
+		"FREE-SOON",
+	]

@@ -82,6 +82,17 @@ frappe.query_reports["Recall"] = {
 			);
 		}
 		report.page.add_inner_button(
+			__("FSMA 204 Spreadsheet"),
+			() => {
+				if (!need_identifier()) return;
+				frappe.set_route("query-report", "FSMA 204 Traceability", {
+					lot: args().identifier,
+					item_code: args().item_code || "",
+				});
+			},
+			__("Recall")
+		);
+		report.page.add_inner_button(
 			__("Customers To Notify"),
 			() => {
 				if (!need_identifier()) return;
