@@ -7,7 +7,8 @@ without the supplier's serials, purchase returns, Register Existing Stock, Mater
 transfers, Stock Reconciliation counts up and down, draft Delivery Notes (FIFO, listed, quantity edits,
 deletes; untraced stock shipped after the units), Product Bundles, deliveries to the company's own internal
 customer, a voucher type the app has never heard of, shipping, cancelling shipments and amending them,
-returns and restocks, holds and releases, and cancelling any earlier submitted document. A step ERPNext or the
+returns and restocks, holds and releases, time passing over units' expiry dates (the walk picks FIFO or FEFO
+for its whole run), and cancelling any earlier submitted document. A step ERPNext or the
 app refuses is rolled back, as Frappe rolls back a refused request.
 
 After every step, for each traced item and warehouse:
@@ -18,7 +19,8 @@ takes untraced stock that is not there), and a document takes untraced stock onl
 where it takes from (units first). And no unit is in two places: an Allocated unit is held by a draft or
 cancelled shipment row that exists, a Shipped unit's shipment is submitted, a Consumed unit is recorded by a
 submitted consuming entry, and a draft shipment row holds exactly its quantity of units. A held unit stays in
-stock where it was held. And the genealogy agrees with the events: an assembly's traced components are exactly
+stock where it was held. Every unit a draft shipment picked by itself comes first in the picking order among
+the units it could have picked, and none of them has expired. And the genealogy agrees with the events: an assembly's traced components are exactly
 the parts consumed by the entry that made it, and each of those parts traces forward to that assembly alone.
 """
 
@@ -79,6 +81,8 @@ class Walk:
 		self.held: dict[str, str] = {}  # unit -> the warehouse it was held in
 		self.taken: dict[str, dict] = {}  # document -> {(item, warehouse kind): untraced quantity it took}
 		self.receipts: list[str] = []  # submitted Purchase Receipts
+		self.picking_order = rng.choice(("FIFO", "FEFO"))
+		settings(picking_order=self.picking_order)
 		# a third traced item only vouchers the app has never heard of touch (ERPNext reposts every voucher of an
 		# item when an earlier one is cancelled, and the test voucher has no ledger controller to repost)
 		self.loose = serial_item()
@@ -118,16 +122,50 @@ class Walk:
 		)[0][0]
 
 	def free_units(self, item, wh) -> int:
-		return frappe.db.count(
-			"Serial Record",
-			{
-				"item_code": item,
-				"warehouse": warehouse(wh),
-				"status": "Available",
-				"on_hold": 0,
-				"sales_order": ("is", "not set"),
-			},
-		)
+		"""Units a pick may take: Available, not held, not reserved, not expired (expired ones go only when listed,
+		or with a count)."""
+		return frappe.db.sql(
+			"""SELECT COUNT(*) FROM `tabSerial Record` WHERE item_code = %s AND warehouse = %s
+			AND status = 'Available' AND on_hold = 0 AND sales_order IS NULL
+			AND (expiry_date IS NULL OR expiry_date >= %s)""",
+			(item, warehouse(wh), nowdate()),
+		)[0][0]
+
+	def pick_rank(self, unit) -> tuple:
+		"""The picking order's rank of a unit (rules.picking.fifo_rank, as the database orders it)."""
+		expiry = str(unit.expiry_date) if unit.expiry_date else None
+		if self.picking_order == "FEFO":
+			return (expiry is None, expiry or "", unit.manufactured_on, unit.name)
+		return (unit.manufactured_on, unit.name)
+
+	def check_pick(self, dn, listed):
+		"""What the draft picked by itself was the first of the pickable units in the picking order: no
+		pickable unit left behind ranks before one it took, and none it took has expired."""
+		item, wh = dn.items[0].item_code, dn.items[0].warehouse
+		held = [u for u in (dn.items[0].trace_serials or "").splitlines() if u and u not in listed]
+		fields = ["name", "expiry_date", "manufactured_on"]
+		taken = frappe.get_all("Serial Record", filters={"name": ("in", held or [""])}, fields=fields)
+		left = [
+			u
+			for u in frappe.get_all(
+				"Serial Record",
+				filters={
+					"item_code": item,
+					"warehouse": wh,
+					"status": "Available",
+					"on_hold": 0,
+					"sales_order": ("is", "not set"),
+				},
+				fields=fields,
+			)
+			if not u.expiry_date or str(u.expiry_date) >= nowdate()
+		]
+		for u in taken:
+			assert not u.expiry_date or str(u.expiry_date) >= nowdate(), f"{dn.name} picked {u.name}, expired"
+		if taken and left:
+			assert max(map(self.pick_rank, taken)) < min(map(self.pick_rank, left)), (
+				f"{dn.name} ({self.picking_order}) took {[u.name for u in taken]} before {min(left, key=self.pick_rank).name}"
+			)
 
 	def follow(self, name, item, source, qty, units, target=None):
 		"""The model: what of ``qty`` leaving ``source`` no unit covered was untraced stock (and arrives at ``target``
@@ -259,6 +297,22 @@ class Walk:
 			item, self.rng.randint(1, 3), customer=self.customer, serials="\n".join(listed)
 		)
 		self.drafts.append(dn.name)
+		self.check_pick(dn, listed)
+
+	def date_units(self):
+		"""Time passes: some units in stock get an expiry date (past, today, soon, later) or lose it."""
+		# mostly the free units of Finished Goods, where the drafts pick
+		wh = self.rng.choice(("Finished Goods", "Finished Goods", "Stores"))
+		pool = self.units(self.rng.choice(self.items()), wh)
+		for name in self.rng.sample(pool, min(len(pool), self.rng.randint(1, 5))):
+			days = self.rng.choice((-5, -1, 0, 1, 3, 10, 40, None))
+			frappe.db.set_value(
+				"Serial Record",
+				name,
+				"expiry_date",
+				frappe.utils.add_days(nowdate(), days) if days is not None else None,
+				update_modified=False,
+			)
 
 	def edit_draft(self):
 		if not self.drafts:
@@ -512,6 +566,7 @@ class Walk:
 		(transfer, 4),
 		(count, 3),
 		(draft_shipment, 6),
+		(date_units, 4),
 		(edit_draft, 3),
 		(delete_draft, 1),
 		(ship, 4),
@@ -674,6 +729,7 @@ def test_records_agree_with_erpnext_stock_after_any_sequence(unknown_voucher):
 	print(f"\n[invariant] seed {seed} ({STEPS} steps): replay with ASSETBLAZE_SEED={seed}")
 	rng = random.Random(seed)
 	walk = Walk(rng)
+	print(f"[invariant] picking order {walk.picking_order}")
 	steps, weights = zip(*Walk.STEPS, strict=True)
 	done = defaultdict(int)
 	for number in range(STEPS):
