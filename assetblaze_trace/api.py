@@ -478,12 +478,18 @@ def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
 	unit = scanned_unit(search_value)
 	if unit:
 		return unit
+	from assetblaze_trace.floor.gs1 import new_identity
+
+	identity = new_identity(search_value)  # a supplier's GS1 label: the lot or serial it brings, to receive
+	if identity:
+		return identity
 	if ctx is not None and "ctx" in inspect.signature(erpnext_stock_utils.scan_barcode).parameters:
 		return erpnext_stock_utils.scan_barcode(search_value, ctx)  # ERPNext 16
 	return erpnext_stock_utils.scan_barcode(search_value)
 
 
 def scanned_unit(search_value: str) -> dict | None:
+	from assetblaze_trace.expiry.dates import expired_on
 	from assetblaze_trace.services.settings import is_enabled
 
 	value = (search_value or "").strip()
@@ -516,6 +522,8 @@ def scanned_unit(search_value: str) -> dict | None:
 		"on_hold": cint(unit.on_hold),
 		"hold_reason": unit.hold_reason,
 		"trace_pick_list": unit.pick_list if unit.status == "Allocated" else None,  # the Pick List holding it
+		"trace_expiry_date": str(unit.expiry_date) if unit.expiry_date else None,
+		"trace_expired": 1 if expired_on(unit.expiry_date) else 0,  # a shipment's scan refuses it
 		"has_serial_no": 0,
 		"has_batch_no": 0,
 	}
@@ -528,7 +536,10 @@ def _scanned_rows(serial: str | None, lot: str | None, items: list[str] | None =
 	if items:
 		within += f" AND item_code IN ({', '.join(['%s'] * len(items))})"
 		limits = [*limits, *items]
-	columns = "name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason, pick_list"
+	columns = (
+		"name, serial_no, trace_type, item_code, status, sales_order, warehouse, on_hold, hold_reason, pick_list, "
+		"expiry_date"
+	)
 	parts, values = [], []
 	if serial:
 		parts.append(f"SELECT {columns} FROM `tabSerial Record` WHERE name = %s{within}")

@@ -33,3 +33,25 @@ def unit_element_string(values: dict) -> str:
 		expiry=values.get("expiry_date") or None,
 		production=values.get("manufacturing_date") or None,
 	)
+
+
+def new_identity(value: str) -> dict | None:
+	"""A GS1 label naming a lot or serial no unit has yet (a supplier's, scanned on a receipt): what it brings —
+	the identity, its expiry (AI 17), and the item its GTIN names when exactly one item has it. None otherwise."""
+	from assetblaze_trace.services.settings import is_enabled
+
+	if not is_enabled():
+		return None
+	scan = gs1.parse(value)
+	if not (scan and scan.names_a_unit):
+		return None
+	answer: dict = {
+		"trace_gs1_code": scan.serial or scan.lot,
+		"trace_gs1_is_lot": 0 if scan.serial else 1,
+		"trace_gs1_expiry": str(scan.expiry) if scan.expiry else None,
+	}
+	items = items_of_gtin(scan.gtin) if frappe.has_permission("Item", "read") else None
+	if items and len(items) == 1:
+		answer["item_code"] = items[0]
+		answer["uom"] = frappe.get_cached_value("Item", items[0], "stock_uom")
+	return answer

@@ -344,6 +344,23 @@ assetblaze_trace.install_scanner = function () {
 	if (!Scanner || Scanner.prototype.__assetblaze_trace) return;
 	const original = Scanner.prototype.update_table;
 	Scanner.prototype.update_table = function (data) {
+		if (data && data.trace_gs1_code) {
+			// a GS1 label naming a lot or serial no unit has: received on a receipt; elsewhere, its item's row
+			if (assetblaze_trace.is_receipt(this.frm)) {
+				return assetblaze_trace.scan_receive(this, {
+					trace_receive: data.trace_gs1_code,
+					item_code: data.item_code,
+					expiry: data.trace_gs1_expiry,
+				});
+			}
+			if (!data.item_code) {
+				this.show_alert(__("{0} is not a unit or lot here, and no item has its GTIN.", [data.trace_gs1_code]), "red");
+				this.clean_up();
+				this.play_fail_sound();
+				return Promise.reject();
+			}
+			return original.call(this, { item_code: data.item_code, uom: data.uom });
+		}
 		if (data && (data.trace_receive || ((data.trace_serial || data.trace_lot) && assetblaze_trace.is_receipt(this.frm)))) {
 			if (data.trace_lot && !data.trace_serial) return assetblaze_trace.scan_receive(this, { trace_receive: data.trace_lot });
 			return assetblaze_trace.scan_receive(this, data);
@@ -391,7 +408,10 @@ assetblaze_trace.scan_receive = function (scanner, data) {
 	};
 	if (data.trace_serial) return refuse(__("{0} exists already: a receipt records new units only.", [code]));
 	const rows = (frm.doc[table] || []).filter((r) => r.item_code);
-	const row = rows[rows.length - 1];
+	// a GS1 label names its item (by GTIN): its row; a plain code goes to the row scanned or chosen last
+	const of_item = data.item_code ? rows.filter((r) => r.item_code === data.item_code) : rows;
+	const row = of_item[of_item.length - 1];
+	if (!row && data.item_code) return assetblaze_trace.receive_on_new_row(scanner, data);
 	if (!row) return refuse(__("Scan the item (or choose it on a row) first, then its serials or lot."));
 	const holder = rows.find((r) => listed_of(r).includes(code));
 	if (holder) return refuse(__("{0} is already listed on row {1}.", [code, holder.idx]));
@@ -412,6 +432,8 @@ assetblaze_trace.scan_receive = function (scanner, data) {
 							? frappe.model.set_value(row.doctype, row.name, qty_field, listed.length)
 							: null,
 					() => frappe.model.set_value(row.doctype, row.name, "trace_serials", listed.join("\n")),
+					// the supplier's expiry from the label (AI 17)
+					() => (data.expiry ? frappe.model.set_value(row.doctype, row.name, "trace_expiry_date", data.expiry) : null),
 					() => {
 						scanner.clean_up();
 						scanner.play_success_sound();
@@ -421,6 +443,27 @@ assetblaze_trace.scan_receive = function (scanner, data) {
 				])
 				.then(() => row);
 		});
+};
+
+// A GS1 label of an item the receipt has no row of yet: a row of that item (the empty one a new document has,
+// else a new one), then the label's lot or serial on it.
+assetblaze_trace.receive_on_new_row = function (scanner, data) {
+	const frm = scanner.frm;
+	const table = scanner.items_table_name;
+	let row = (frm.doc[table] || []).find((r) => !r.item_code);
+	if (!row) {
+		row = frappe.model.add_child(frm.doc, frm.fields_dict[table].grid.doctype, table);
+		frm.script_manager.trigger(`${table}_add`, row.doctype, row.name);
+	}
+	frappe.flags.trigger_from_barcode_scanner = true;
+	return frappe
+		.run_serially([
+			() => frappe.model.set_value(row.doctype, row.name, { item_code: data.item_code, [scanner.qty_field || "qty"]: 1 }),
+			() => {
+				frappe.flags.trigger_from_barcode_scanner = false;
+			},
+		])
+		.then(() => assetblaze_trace.scan_receive(scanner, data));
 };
 
 assetblaze_trace.scan_unit = function (scanner, data) {
@@ -440,6 +483,9 @@ assetblaze_trace.scan_unit = function (scanner, data) {
 		return frm.doctype === "Pick List" ? new Promise(() => {}) : Promise.reject();
 	};
 	if (data.on_hold) return refuse(__("{0} is on hold ({1}): it cannot be added.", [unit, data.hold_reason || ""]));
+	if (data.trace_expired && ["Delivery Note", "Sales Invoice", "Pick List"].includes(frm.doctype)) {
+		return refuse(__("{0} expired on {1}: it cannot be shipped.", [unit, frappe.datetime.str_to_user(data.trace_expiry_date)]));
+	}
 	if (frm.doctype === "Pick List") return assetblaze_trace.scan_pick(scanner, data, rows, listed_of, refuse);
 	// a unit that cannot go is refused here, before anything changes
 	const can_leave = frm.doctype === "Stock Entry" ? ["Available", "Returned"] : ["Available"];
