@@ -17,6 +17,7 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
 
 from assetblaze_trace import permissions
@@ -248,13 +249,17 @@ def _inputs(entries) -> dict[str, list[str]]:
 	if not entries:
 		return {}
 	out: dict[str, list[str]] = defaultdict(list)
-	for c in frappe.get_all(
-		"Trace Consumption",
-		filters={"reference_doctype": "Stock Entry", "reference_name": ("in", sorted(entries))},
-		fields=["reference_name", "consumed_kind", "consumed", "serial_no", "item_code", "sum(qty) as qty"],
-		group_by="reference_name, consumed_kind, consumed, serial_no, item_code",
-		order_by="reference_name, item_code, consumed",
-		limit_page_length=0,
+	t = frappe.qb.DocType("Trace Consumption")
+	keys = (t.reference_name, t.consumed_kind, t.consumed, t.serial_no, t.item_code)
+	for c in (
+		frappe.qb.from_(t)
+		.select(*keys, Sum(t.qty).as_("qty"))
+		.where((t.reference_doctype == "Stock Entry") & t.reference_name.isin(sorted(entries)))
+		.groupby(*keys)
+		.orderby(t.reference_name)
+		.orderby(t.item_code)
+		.orderby(t.consumed)
+		.run(as_dict=True)
 	):
 		code = c.serial_no or c.consumed or _("untraced")
 		out[c.reference_name].append(f"{code} ({c.item_code}, {flt(c.qty):g})")
