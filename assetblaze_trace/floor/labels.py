@@ -198,6 +198,44 @@ def ensure_default_template() -> str | None:
 	return name
 
 
+GS1_TEMPLATE = "GS1 Label"
+
+
+def gs1_template() -> dict:
+	"""A GS1 label of 100 x 60 mm for items with a GTIN: GS1-128 across the top with its human-readable line
+	(the element string as the standard shows it: AIs in brackets, dates YYMMDD), a GS1 DataMatrix, and the
+	serial or lot, item and dates in plain words. For an item without a GTIN the GS1 symbols print nothing."""
+
+	def el(kind, x, y, w, h, **more):
+		return {"element_type": kind, "x_mm": x, "y_mm": y, "width_mm": w, "height_mm": h, **more}
+
+	return {
+		"doctype": "Trace Label Template",
+		"template_name": GS1_TEMPLATE,
+		"width_mm": 100,
+		"height_mm": 60,
+		"elements": [
+			el("GS1-128", 4, 3, 92, 17, bind_to="gs1"),
+			el("Text", 4, 20.5, 92, 3.5, bind_to="gs1", font_size=7, align="Center"),
+			el("GS1 DataMatrix", 4, 28, 26, 26, bind_to="gs1"),
+			el("Text", 34, 28, 62, 6, bind_to="serial", font_size=13, bold=1),
+			el("Text", 34, 34.5, 62, 4, bind_to="item", font_size=8),
+			el("Text", 34, 39.5, 62, 3.5, text=_("GTIN") + " {gtin}", font_size=7, grey=1),
+			el("Text", 34, 43.5, 62, 3.5, text=_("Made") + " {manufacturing_date}", font_size=7, grey=1),
+			el("Text", 34, 47.5, 62, 3.5, text=_("Use by") + " {expiry_date}", font_size=8, bold=1),
+		],
+	}
+
+
+def ensure_gs1_template() -> str:
+	"""The standard GS1 template exists (chosen per Item or Item Group; the settings' default is left alone)."""
+	if not frappe.db.exists("Trace Label Template", GS1_TEMPLATE):
+		doc = frappe.get_doc(gs1_template())
+		doc.flags.ignore_permissions = True
+		doc.insert()
+	return GS1_TEMPLATE
+
+
 def serial_record_fields() -> list[str]:
 	"""Fields of Serial Record a label may show (not tables, breaks or HTML)."""
 	skip = {"Table", "Table MultiSelect", "Section Break", "Column Break", "Tab Break", "HTML", "Button"}

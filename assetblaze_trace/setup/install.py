@@ -32,9 +32,10 @@ def after_install():
 	make_custom_fields()
 	allow_in_global_search()
 	settings_defaults()
-	from assetblaze_trace.floor.labels import ensure_default_template
+	from assetblaze_trace.floor.labels import ensure_default_template, ensure_gs1_template
 
 	ensure_default_template()  # (patches do not run on install: Frappe marks them done)
+	ensure_gs1_template()
 
 
 def after_migrate():

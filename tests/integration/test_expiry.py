@@ -467,3 +467,24 @@ def test_the_fsma_204_spreadsheet_lists_receiving_transformation_and_shipping_of
 	by_date = execute({"from_date": TODAY, "to_date": TODAY, "item_code": bread})[1]
 	assert {r["reference_document_number"] for r in by_date} >= {made.name, dn.name}
 	assert [c["fieldname"] for c in columns][:2] == ["critical_tracking_event", "traceability_lot_code"]
+
+
+def test_the_standard_gs1_label_prints_for_an_item_with_a_gtin():
+	from assetblaze_trace.floor import labels
+	from tests.unit.test_label_design import page_text, raster, read
+
+	assert labels.ensure_gs1_template() == labels.GS1_TEMPLATE
+	lot_item = batch_item(trace_gtin="9506000134352", trace_label_template=labels.GS1_TEMPLATE)
+	lot = uid("G")
+	doc = purchase_receipt(lot_item, 6, lot, submit=False)
+	doc.items[0].trace_expiry_date = add_days(TODAY, 90)
+	doc.submit()
+	rows = labels.units(frappe._dict(names=[records(serial_no=lot)[0].name]))
+	pdf = labels.render(rows)  # the item's template, resolved as every print path does
+	element_string = f"(01)09506000134352(11){TODAY:%y%m%d}(17){getdate(add_days(TODAY, 90)):%y%m%d}(10){lot}"
+	found = read(raster(pdf))
+	assert found["Data Matrix"] == [(element_string, "]d2")] and found["Code 128"] == [
+		(element_string, "]C1")
+	]
+	text = page_text(pdf)
+	assert element_string in text and lot in text and formatdate(add_days(TODAY, 90)) in text
