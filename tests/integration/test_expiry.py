@@ -488,3 +488,74 @@ def test_the_standard_gs1_label_prints_for_an_item_with_a_gtin():
 	]
 	text = page_text(pdf)
 	assert element_string in text and lot in text and formatdate(add_days(TODAY, 90)) in text
+
+
+def test_every_other_picker_follows_fefo_pick_list_sales_invoice_and_consumption():
+	from tests.integration.factories import complete, make_sales_order, make_work_order, receive
+	from tests.integration.test_pick_list import pick_list_for
+	from tests.integration.test_stock_movements import make_assembly
+
+	settings(picking_order="FEFO")
+	item = serial_item()
+	units = produce(item, 6)
+	for unit, days in zip(units, (-1, 30, 9, 2, None, 15), strict=True):
+		expire([unit], days)
+	first_to_expire = [units[3], units[2], units[5], units[1], units[4]]
+	# a Pick List from a Sales Order
+	so = make_sales_order(item, 2)
+	pick = pick_list_for(so.name, submit=False)
+	assert pick.locations[0].trace_serials.splitlines() == first_to_expire[:2]
+	pick.delete()
+	# a Sales Invoice that updates stock
+	invoice = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": so.customer,
+			"company": so.company,
+			"update_stock": 1,
+			"posting_date": nowdate(),
+			"items": [{"item_code": item, "qty": 3, "rate": 100, "warehouse": warehouse("Finished Goods")}],
+		}
+	).insert()
+	assert invoice.items[0].trace_serials.splitlines() == first_to_expire[:3]
+	invoice.delete()
+	# consumed by a Manufacture entry: the component that expires first, never an expired one
+	raw = make_item(is_sales_item=0)
+	receive(raw, 10, warehouse("Finished Goods"))
+	top, bom = make_assembly([item, raw])
+	se = complete(make_work_order(top, 2, bom=bom, source=warehouse("Finished Goods")).name, 2)
+	consumed = frappe.get_all(
+		"Trace Consumption",
+		filters={"reference_name": se.name, "consumed_kind": "Serial Record"},
+		pluck="consumed",
+		order_by="consumed",
+	)
+	assert consumed == sorted(first_to_expire[:2])
+	assert records(name=units[0])[0].status == lc.AVAILABLE  # the expired one stays
+
+
+def lots_of(delivery_note: str) -> dict[str, float]:
+	"""Quantity per lot the shipment holds (a lot may be there in several portions)."""
+	out: dict[str, float] = {}
+	for r in frappe.get_all(
+		"Serial Record", filters={"delivery_note": delivery_note}, fields=["serial_no", "qty"]
+	):
+		out[r.serial_no] = out.get(r.serial_no, 0) + r.qty
+	return out
+
+
+def test_fefo_takes_lots_by_quantity_from_the_lot_that_expires_first():
+	settings(picking_order="FEFO")
+	item = batch_item()
+	fg = warehouse("Finished Goods")
+	late, soon, gone = uid("LATE"), uid("SOON"), uid("GONE")
+	for lot, days in ((late, 200), (soon, 20), (gone, -1)):  # received in this order: the latest first
+		doc = purchase_receipt(item, 5, lot, wh=fg, submit=False)
+		doc.items[0].trace_expiry_date = add_days(TODAY, days)
+		doc.submit()
+	dn = make_delivery_note(item, 7)  # all of SOON, then 2 of LATE (split off); nothing of GONE
+	assert lots_of(dn.name) == {soon: 5, late: 2}
+	settings(picking_order="FIFO")
+	dn.delete()
+	fifo = make_delivery_note(item, 7)  # FIFO: the oldest lot first, still never the expired one
+	assert lots_of(fifo.name) == {late: 5, soon: 2}
