@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import frappe
 from frappe.utils import getdate, nowdate
 
 from assetblaze_trace.rules.picking import FEFO, FIFO
+from assetblaze_trace.services.db import placeholders
 from assetblaze_trace.services.settings import get_settings
 
 
@@ -77,3 +79,36 @@ def sort_sql(alias: str = "") -> str:
 	if picking_order() == FEFO:
 		return f"{a}expiry_date IS NULL, {a}expiry_date, {a}manufactured_on, {a}name"
 	return f"{a}manufactured_on, {a}name"
+
+
+def pick_page(
+	item_code: str,
+	warehouse: str,
+	phase: Phase,
+	limit: int,
+	*,
+	exclude=(),
+	lots=None,
+	more: tuple[tuple[str, tuple], ...] = (),
+	columns: str = "name, qty, serial_no",
+) -> list:
+	"""One page of a pick: the Available, unheld units (or lot portions) of an item in a warehouse in ``phase``,
+	locked, skipping rows another transaction holds (two picks never get the same unit). ``more``: further
+	(condition, values) pairs."""
+	conditions = ["item_code = %s", "warehouse = %s", "status = 'Available'", "on_hold = 0", phase.condition]
+	values: list = [item_code, warehouse, *phase.values]
+	for condition, condition_values in more:
+		conditions.append(condition)
+		values += condition_values
+	if exclude:
+		conditions.append(f"name NOT IN ({placeholders(exclude)})")
+		values += list(exclude)
+	if lots:
+		conditions.append(f"serial_no IN ({placeholders(lots)})")
+		values += list(lots)
+	return frappe.db.sql(
+		f"SELECT {columns} FROM `tabSerial Record` WHERE {' AND '.join(conditions)} "
+		f"ORDER BY {phase.order_by} LIMIT {int(limit)} FOR UPDATE SKIP LOCKED",
+		values,
+		as_dict=True,
+	)

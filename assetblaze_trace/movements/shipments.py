@@ -294,8 +294,8 @@ def _fifo(
 	"""Lock and return pickable units (or lot portions, ``by_qty``) covering ``qty``, in the order
 	``rules.picking.fifo_rank`` defines (here in SQL, so the database picks and locks in one step): the row's own
 	order's reservations first, then unreserved ones; inside each, the picking order's phases (``order.phases``:
-	FIFO, or FEFO; never an expired unit). Rows that another transaction is
-	allocating right now are skipped (SKIP LOCKED), so two shipments never get the same unit."""
+	FIFO, or FEFO; never an expired unit). Rows that another transaction is allocating right now are skipped
+	(SKIP LOCKED), so two shipments never get the same unit."""
 	picked: list[frappe._dict] = []
 	inspected_only = frappe.get_cached_value("Item", item_code, "inspection_required_before_delivery")
 
@@ -304,34 +304,21 @@ def _fifo(
 
 	for reserved_for, phase in product(([sales_order] if sales_order else []) + [None], order.phases()):
 		while short() > EPSILON:
-			conditions = [
-				"item_code = %s",
-				"warehouse = %s",
-				"status = 'Available'",
-				"on_hold = 0",
-				phase.condition,
-			]
-			values: list = [item_code, warehouse, *phase.values]
-			if inspected_only:  # ERPNext's "Inspection Required before Delivery": accepted units only
-				conditions.append("inspection_status = 'Accepted'")
-			if reserved_for:
-				conditions.append("sales_order = %s")
-				values.append(reserved_for)
-			else:
-				conditions.append("sales_order IS NULL")
-			skip = [*exclude, *(p.name for p in picked)]
-			if skip:
-				conditions.append(f"name NOT IN ({placeholders(skip)})")
-				values += skip
-			if lots:
-				conditions.append(f"serial_no IN ({placeholders(lots)})")
-				values += lots
+			# ERPNext's "Inspection Required before Delivery": accepted units only
+			more = [("inspection_status = 'Accepted'", ())] if inspected_only else []
+			more.append(
+				("sales_order = %s", (reserved_for,)) if reserved_for else ("sales_order IS NULL", ())
+			)
 			limit = 20 if by_qty else int(short())
-			page = frappe.db.sql(
-				f"SELECT name, qty, serial_no, sales_order FROM `tabSerial Record` WHERE {' AND '.join(conditions)} "
-				f"ORDER BY {phase.order_by} LIMIT {limit} FOR UPDATE SKIP LOCKED",
-				values,
-				as_dict=True,
+			page = order.pick_page(
+				item_code,
+				warehouse,
+				phase,
+				limit,
+				exclude=[*exclude, *(p.name for p in picked)],
+				lots=lots,
+				more=tuple(more),
+				columns="name, qty, serial_no, sales_order",
 			)
 			picked += page
 			if len(page) < limit:

@@ -431,26 +431,13 @@ def oldest(item_code, warehouse, qty, exclude=(), lots=None, by_qty=False, with_
 		short = qty - (sum(r.qty for r in rows) if by_qty else len(rows))
 		if short <= EPSILON:
 			break
-		conditions = [
-			"item_code = %s",
-			"warehouse = %s",
-			"status = 'Available'",
-			"on_hold = 0",
-			phase.condition,
-		]
-		values: list = [item_code, warehouse, *phase.values]
-		skip = [*exclude, *(r.name for r in rows)]
-		if skip:
-			conditions.append(f"name NOT IN ({placeholders(skip)})")
-			values += skip
-		if lots:
-			conditions.append(f"serial_no IN ({placeholders(lots)})")
-			values += list(lots)
-		rows += frappe.db.sql(
-			f"SELECT name, qty, serial_no FROM `tabSerial Record` WHERE {' AND '.join(conditions)} "
-			f"ORDER BY {phase.order_by} LIMIT {1000 if by_qty else int(short)} FOR UPDATE SKIP LOCKED",
-			values,
-			as_dict=True,
+		rows += order.pick_page(
+			item_code,
+			warehouse,
+			phase,
+			1000 if by_qty else int(short),
+			exclude=[*exclude, *(r.name for r in rows)],
+			lots=lots,
 		)
 	return rows if by_qty else [r.name for r in rows]
 

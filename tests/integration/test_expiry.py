@@ -24,6 +24,7 @@ from tests.integration.factories import (
 	refused,
 	serial_item,
 	settings,
+	status_of,
 	uid,
 	warehouse,
 )
@@ -202,7 +203,7 @@ def test_a_count_that_went_down_takes_expired_units_last_but_takes_them():
 	expire(units[1:2], 9)
 	expire(units[2:3], 3)
 	reconcile(item, 1)  # two are gone: the two good ones, first to expire first
-	assert {u: r for u, r in ((u, records(name=u)[0].status) for u in units)} == {
+	assert status_of(units) == {
 		units[0]: lc.AVAILABLE,
 		units[1]: lc.ISSUED,
 		units[2]: lc.ISSUED,
