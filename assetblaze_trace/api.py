@@ -583,7 +583,14 @@ def search_serial_records(doctype, txt, searchfield, start, page_len, filters, *
 		if isinstance(filters, dict)
 		else list(filters or [])
 	)
-	names = fragments.matching(txt, SEARCH_CAP) if txt else None
+	from assetblaze_trace.traceability.report.traceability.traceability import scanned_gs1
+
+	gs1_names = scanned_gs1(txt) if txt else None
+	if gs1_names is not None:  # a GS1 label scanned into the field: its unit or lot, exactly
+		txt = gs1_names[0] if len(gs1_names) == 1 else txt
+		names = gs1_names
+	else:
+		names = fragments.matching(txt, SEARCH_CAP) if txt else None
 	if txt and names is None:  # too short for the index: serials that begin with it (a range of the name)
 		conditions.append(
 			["Serial Record", "name", "like", txt.replace("%", "\\%").replace("_", "\\_") + "%"]

@@ -166,3 +166,24 @@ def test_expiring_units_report_and_workspace_card(desk, expect, expiry_data):
 	expect(card.locator(".widget-content .number")).not_to_have_text("", timeout=30000)
 	desk.shot(f"{MAJOR}-4-workspace-card")
 	desk.assert_no_errors()
+
+
+def test_the_unit_and_its_item_show_their_dates_and_shelf_life(desk, expect, expiry_data):
+	page = desk.page
+	data = expiry_data
+	desk.goto(f"/app/serial-record/{data.units[1]}")
+	desk.wait_for_form("Serial Record", data.units[1])
+	expiry = page.locator('.frappe-control[data-fieldname="expiry_date"]').first
+	expiry.scroll_into_view_if_needed()
+	expected = page.evaluate("(d) => frappe.datetime.str_to_user(d)", str(add_days(nowdate(), 3)))
+	expect(expiry).to_contain_text(expected)
+	expect(page.locator('.frappe-control[data-fieldname="manufacturing_date"]').first).to_be_visible()
+	desk.shot(f"{MAJOR}-5-unit-dates")
+	desk.goto(f"/app/item/{data.item}")
+	desk.wait_for_form("Item", data.item)
+	page.evaluate("() => cur_frm.scroll_to_field('trace_resolved_html')")
+	resolved = page.locator(".trace-resolved").first
+	expect(resolved).to_contain_text("Shelf Life")
+	expect(resolved).to_contain_text("20 days")
+	desk.shot(f"{MAJOR}-6-item-shelf-life")
+	desk.assert_no_errors()

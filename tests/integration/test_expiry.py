@@ -560,3 +560,14 @@ def test_fefo_takes_lots_by_quantity_from_the_lot_that_expires_first():
 	dn.delete()
 	fifo = make_delivery_note(item, 7)  # FIFO: the oldest lot first, still never the expired one
 	assert lots_of(fifo.name) == {late: 5, soon: 2}
+
+
+def test_a_gs1_label_finds_its_unit_in_link_fields_and_the_recall_report():
+	from assetblaze_trace.services import genealogy
+
+	item = serial_item(trace_gtin=GTIN)
+	(unit,) = produce(item, 1)
+	label = f"]d201{GTIN}21{unit}"
+	found = api.search_serial_records("Serial Record", label, "name", 0, 20, {})
+	assert [row[0] for row in found] == [unit]
+	assert genealogy.resolve(f"(01){GTIN}(21){unit}").names == [unit]
