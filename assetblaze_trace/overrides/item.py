@@ -41,6 +41,20 @@ def validate_gtin(doc) -> None:
 			InvalidGtinError,
 			title=_("Invalid GTIN"),
 		)
+	from assetblaze_trace.floor.gs1 import gtin_forms
+	from assetblaze_trace.rules.gs1 import gtin14
+
+	other = frappe.db.get_value(
+		"Item", {"trace_gtin": ("in", gtin_forms(gtin14(value))), "name": ("!=", doc.name)}, "name"
+	)
+	if other:  # a GTIN names one trade item: a scan of it must find one item
+		frappe.throw(
+			_("GTIN {0} is already the GTIN of item {1}. Each item has its own GTIN.").format(
+				frappe.bold(value), frappe.bold(other)
+			),
+			InvalidGtinError,
+			title=_("GTIN Taken"),
+		)
 
 
 def validate_item(doc, method=None):

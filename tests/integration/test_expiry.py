@@ -261,6 +261,10 @@ GTIN = "04006381333931"
 def test_a_gtin_is_checked_and_a_wrong_one_refused_naming_what_is_wrong():
 	item = make_item(trace_gtin=" 4006381333931 ")
 	assert frappe.db.get_value("Item", item, "trace_gtin") == "4006381333931"
+	with refused(
+		InvalidGtinError, match=f"already the GTIN of item .*{item}"
+	):  # the same GTIN-13 as a GTIN-14
+		make_item(trace_gtin="04006381333931")
 	for bad, why in (
 		("4006381333932", "check digit is 2"),
 		("40063813339", "11 digits"),
