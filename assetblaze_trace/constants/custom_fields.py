@@ -262,7 +262,9 @@ CUSTOM_FIELDS = {
 			"fieldtype": "Date",
 			"label": "Expiry Date (Supplier's)",
 			"insert_after": "trace_serials",
-			"depends_on": ENABLED,
+			# receiving rows only: a Purchase Receipt, a Purchase Invoice that updates stock, a Material Receipt
+			"depends_on": f"{ENABLED} && !parent.is_return && (!parent.purpose || parent.purpose == 'Material Receipt')"
+			" && (parent.doctype != 'Purchase Invoice' || parent.update_stock)",
 			"no_copy": 1,
 			"description": "The expiry the supplier gives for the serials or lot received here; blank: the receipt "
 			"date plus the item's shelf life.",
