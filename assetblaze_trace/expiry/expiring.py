@@ -179,7 +179,7 @@ def stock_managers() -> list[str]:
 
 
 def _message(found: list[dict], days: int) -> str:
-	from frappe.utils import escape_html, formatdate, get_url_to_report
+	from frappe.utils import escape_html, formatdate
 
 	shown = found[:200]
 	lines = "".join(
@@ -196,7 +196,7 @@ def _message(found: list[dict], days: int) -> str:
 	more = (
 		"<p>" + _("and {0} more.").format(len(found) - len(shown)) + "</p>" if len(found) > len(shown) else ""
 	)
-	link = get_url_to_report("Expiring Units", "Script Report", "Serial Record")
+	link = report_url()
 	return (
 		"<p>"
 		+ _("Stock expiring within {0} days (lots and units in stock, earliest first):").format(days)
@@ -211,6 +211,12 @@ def _message(found: list[dict], days: int) -> str:
 	)
 
 
+def report_url() -> str:
+	from frappe.utils import get_url_to_report
+
+	return get_url_to_report("Expiring Units", "Script Report", "Serial Record")
+
+
 def _bell(user: str, subject: str) -> None:
 	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
@@ -220,6 +226,7 @@ def _bell(user: str, subject: str) -> None:
 			type="Alert",
 			document_type="Report",
 			document_name="Expiring Units",
+			link=report_url(),  # the report itself, not the Report's form
 			from_user="Administrator",
 		),
 		[user],
