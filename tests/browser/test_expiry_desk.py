@@ -187,3 +187,61 @@ def test_the_unit_and_its_item_show_their_dates_and_shelf_life(desk, expect, exp
 	expect(resolved).to_contain_text("20 days")
 	desk.shot(f"{MAJOR}-6-item-shelf-life")
 	desk.assert_no_errors()
+
+
+@pytest.fixture(scope="module")
+def fsma_data(site_connection):
+	"""Flour bought as a lot, baked into bread (a lot), part of the bread shipped: committed."""
+	from tests.integration.factories import (
+		batch_item,
+		complete,
+		make_bom,
+		make_delivery_note,
+		make_work_order,
+		purchase_receipt,
+		settings,
+		uid,
+		warehouse,
+	)
+
+	settings(enabled=1)
+	flour, bread = batch_item(), batch_item()
+	lot, loaf = uid("FLOUR"), uid("BREAD")
+	receipt = purchase_receipt(flour, 20, lot, wh=warehouse("Stores"))
+	made = complete(make_work_order(bread, 5, bom=make_bom(bread, [flour])).name, 5, lot=loaf)
+	dn = make_delivery_note(bread, 2)
+	dn.submit()
+	frappe.db.commit()
+	return frappe._dict(lot=lot, loaf=loaf, receipt=receipt.name, made=made.name, shipped=dn.name)
+
+
+def test_the_fsma_204_spreadsheet_is_one_click_from_the_recall_report(desk, expect, fsma_data):
+	page = desk.page
+	data = fsma_data
+	desk.goto(f"/app/query-report/Recall?identifier={data.lot}&direction=Forward")
+	page.wait_for_function(
+		"() => frappe.query_report && (frappe.query_report.data || []).length > 1", timeout=30000
+	)
+	group = page.locator('.inner-group-button[data-label="Recall"]:visible')
+	group.locator("button").first.click()
+	group.locator(".dropdown-menu .dropdown-item", has_text="FSMA 204 Spreadsheet").click()
+	page.wait_for_function(
+		"() => frappe.query_report && frappe.query_report.report_name === 'FSMA 204 Traceability'"
+		" && (frappe.query_report.data || []).filter(r => r.critical_tracking_event).length >= 3",
+		timeout=30000,
+	)
+	rows = page.evaluate(
+		"() => frappe.query_report.data.map(r => [r.critical_tracking_event, r.traceability_lot_code,"
+		" r.reference_document_number])"
+	)
+	assert ["Receiving", data.lot, data.receipt] in rows, rows
+	assert ["Transformation", data.loaf, data.made] in rows, rows
+	assert ["Shipping", data.loaf, data.shipped] in rows, rows
+	wait_until_settled(page)
+	desk.shot(f"{MAJOR}-7-fsma-204")
+	page.locator(".page-actions:visible button", has_text="Export Spreadsheet").first.click()
+	dialog = page.locator(".modal:visible").filter(has_text="Export")
+	expect(dialog.first).to_be_visible()
+	expect(dialog.locator('.frappe-control[data-fieldname="file_format"]').first).to_be_visible()
+	desk.shot(f"{MAJOR}-8-fsma-export-dialog")
+	desk.assert_no_errors()
