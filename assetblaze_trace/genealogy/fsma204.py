@@ -32,6 +32,7 @@ EVENTS = {
 	rules.SHIP: SHIPPING,
 	rules.INTERNAL_TRANSFER: SHIPPING,
 }
+ORDER = {RECEIVING: 0, TRANSFORMATION: 1, SHIPPING: 2}
 RECEIPTS = ("Purchase Receipt", "Purchase Invoice", "Stock Entry")
 SHIPMENTS = ("Delivery Note", "Sales Invoice")
 
@@ -171,9 +172,10 @@ def _spreadsheet(found: list[dict]) -> list[dict]:
 				doc.get("customer") or f.customer, doc.get("shipping_address_name")
 			)
 			row["tlc_source"] = _place(f.supplier, None) if f.supplier else company
-		out.append(row)
-	out.sort(key=lambda r: (r["event_date"], r["critical_tracking_event"], r["traceability_lot_code"]))
-	return out
+		out.append((row["event_date"], f.happened, ORDER[kind], f.tlc, row))
+	# as it happened: by date, then time, and receiving before transformation before shipping
+	out.sort(key=lambda r: r[:4])
+	return [r[-1] for r in out]
 
 
 def _place(party: str | None, detail: str | None) -> str:

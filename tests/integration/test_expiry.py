@@ -458,6 +458,8 @@ def test_the_fsma_204_spreadsheet_lists_receiving_transformation_and_shipping_of
 	assert ("Receiving", lot, receipt.name, 20) in events
 	assert ("Transformation", loaf_lot, made.name, 5) in events
 	assert ("Shipping", loaf_lot, dn.name, 2) in events
+	# as it happened: received, then made, then shipped
+	assert [e[0] for e in events] == ["Receiving", "Transformation", "Shipping"]
 	(transformation,) = [r for r in data if r["critical_tracking_event"] == "Transformation"]
 	assert lot in transformation["input_lots"] and transformation["unit_of_measure"] == "Nos"
 	(receiving,) = [r for r in data if r["critical_tracking_event"] == "Receiving"]
