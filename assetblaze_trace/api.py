@@ -497,12 +497,11 @@ def scanned_unit(search_value: str) -> dict | None:
 		return None
 	rows = _scanned_rows(value, value)
 	if not rows:  # a GS1 label: its (21) serial or (10) lot, of the item its (01) GTIN names
-		from assetblaze_trace.floor.gs1 import items_of_gtin
-		from assetblaze_trace.rules import gs1
+		from assetblaze_trace.floor.gs1 import named_unit
 
-		scan = gs1.parse(value)
-		if scan and scan.names_a_unit:
-			rows = _scanned_rows(scan.serial, scan.lot, items_of_gtin(scan.gtin))
+		if named := named_unit(value):
+			scan, items = named
+			rows = _scanned_rows(scan.serial, scan.lot, items)
 	if not rows:
 		return None
 	unit = rows[0]

@@ -22,6 +22,16 @@ def items_of_gtin(gtin: str | None) -> list[str] | None:
 	return items or None
 
 
+def named_unit(value: str) -> tuple[gs1.Scan, list[str] | None] | None:
+	"""What a GS1 element string names, for the lookups every scan field and search share: the scan (its (21)
+	serial or (10) lot) and the items its GTIN names (None: any item). None when ``value`` is no GS1 string
+	naming a unit or lot."""
+	scan = gs1.parse(value)
+	if not (scan and scan.names_a_unit):
+		return None
+	return scan, items_of_gtin(scan.gtin)
+
+
 def unit_element_string(values: dict) -> str:
 	"""The bracketed element string of a unit's label (the ``gs1`` binding): (01) its item's GTIN, (11) made,
 	(17) expiry, then (10) its lot or (21) its serial. '' when the item has no GTIN."""
@@ -42,16 +52,16 @@ def new_identity(value: str) -> dict | None:
 
 	if not is_enabled():
 		return None
-	scan = gs1.parse(value)
-	if not (scan and scan.names_a_unit):
+	named = named_unit(value)
+	if not named:
 		return None
+	scan, items = named
 	answer: dict = {
 		"trace_gs1_code": scan.serial or scan.lot,
 		"trace_gs1_is_lot": 0 if scan.serial else 1,
 		"trace_gs1_expiry": str(scan.expiry) if scan.expiry else None,
 	}
-	items = items_of_gtin(scan.gtin) if frappe.has_permission("Item", "read") else None
-	if items and len(items) == 1:
+	if items and len(items) == 1 and frappe.has_permission("Item", "read"):
 		answer["item_code"] = items[0]
 		answer["uom"] = frappe.get_cached_value("Item", items[0], "stock_uom")
 	return answer

@@ -78,14 +78,11 @@ def resolve(identifier: str, item_code: str | None = None) -> Origin:
 		as_dict=True,
 	)
 	if not rows:  # a GS1 label scanned in: its (21) serial or (10) lot (of the item its GTIN names)
-		from assetblaze_trace.floor.gs1 import items_of_gtin
-		from assetblaze_trace.rules import gs1
+		from assetblaze_trace.floor.gs1 import named_unit
 
-		scan = gs1.parse(identifier)
-		if scan and scan.names_a_unit:
-			identifier = scan.serial or scan.lot
-			item_code = item_code or next(iter(items_of_gtin(scan.gtin) or []), None)
-			return resolve(identifier, item_code)
+		if named := named_unit(identifier):
+			scan, items = named
+			return resolve(scan.serial or scan.lot, item_code or next(iter(items or []), None))
 	if item_code:
 		rows = [r for r in rows if r.item_code == item_code]
 	if rows:

@@ -207,16 +207,15 @@ def newest_index(filters: frappe._dict) -> str | None:
 def scanned_gs1(search: str) -> list[str] | None:
 	"""The records a GS1 element string in the search names ((21) serial, or (10) lot of the (01) GTIN's item);
 	None when the search is not one (see ``rules.gs1.parse``)."""
-	from assetblaze_trace.floor.gs1 import items_of_gtin
-	from assetblaze_trace.rules import gs1
+	from assetblaze_trace.floor.gs1 import named_unit
 
-	scan = gs1.parse(search)
-	if not (scan and scan.names_a_unit):
+	named = named_unit(search)
+	if not named:
 		return None
+	scan, items = named
 	filters: dict = {"serial_no": scan.lot, "trace_type": "Batch"} if scan.lot and not scan.serial else {}
 	if scan.serial:
 		filters = {"name": scan.serial}
-	items = items_of_gtin(scan.gtin)
 	if items:
 		filters["item_code"] = ("in", items)
 	return frappe.get_all("Serial Record", filters=filters, pluck="name", limit=SEARCH_CAP)
