@@ -75,6 +75,33 @@ def wait_until_settled(page, quiet_ms: int = 250, timeout: int = 30000):
 	page.evaluate("() => { window.__trace_quiet_since = undefined; }")
 
 
+def record_alerts(page) -> None:
+	"""Keep every alert the page shows: an alert fades out after a few seconds, and a slow machine can look for
+	it after it has gone."""
+	page.evaluate(
+		"""() => { window.__alerts = []; const show = frappe.show_alert;
+		frappe.show_alert = function (message) {
+			window.__alerts.push(typeof message === 'string' ? message : (message && message.message) || '');
+			return show.apply(this, arguments);
+		}; }"""
+	)
+
+
+def scan(page, value: str, alert: str) -> None:
+	"""Scan ``value`` into the form's Scan Barcode field and wait for the alert holding ``alert`` (``record_alerts``
+	first), then until the form has finished with it: a scan read while ERPNext is still setting the row from the
+	previous answer (item details, rate, quantity) is dropped or overwritten by it — the flake seen under load:
+	an alert never shown, or the first serial lost from the row."""
+	field = page.locator('.frappe-control[data-fieldname="scan_barcode"]:visible input').first
+	field.scroll_into_view_if_needed()
+	field.fill(value)
+	field.press("Enter")
+	page.wait_for_function(
+		"(a) => window.__alerts.some(m => $('<div>').html(m).text().includes(a))", arg=alert
+	)
+	wait_until_settled(page)
+
+
 def show_section(page, expect, fieldname: str):
 	"""Bring the form's field ``fieldname`` on screen as a user does: its tab clicked when another tab is on
 	show, its collapsible section opened when it is shut; returns the field's section. Checks the section's

@@ -11,7 +11,7 @@ import pytest
 from frappe.utils import add_days, getdate, nowdate
 
 from assetblaze_trace.compat import frappe_major
-from tests.browser.desk_ui import wait_until_settled
+from tests.browser.desk_ui import record_alerts, scan, wait_until_settled
 
 pytestmark = pytest.mark.browser
 MAJOR = f"v{frappe_major()}"
@@ -62,27 +62,6 @@ def _free_gtin() -> str:
 		gtin = body + str(check_digit(body))
 		if not frappe.db.exists("Item", {"trace_gtin": gtin}):
 			return gtin
-
-
-def record_alerts(page) -> None:
-	page.evaluate(
-		"""() => { window.__alerts = []; const show = frappe.show_alert;
-		frappe.show_alert = function (message) {
-			window.__alerts.push(typeof message === 'string' ? message : (message && message.message) || '');
-			return show.apply(this, arguments);
-		}; }"""
-	)
-
-
-def scan(page, value: str, alert: str) -> None:
-	field = page.locator('.frappe-control[data-fieldname="scan_barcode"]:visible input').first
-	field.scroll_into_view_if_needed()
-	field.fill(value)
-	field.press("Enter")
-	page.wait_for_function(
-		"(a) => window.__alerts.some(m => $('<div>').html(m).text().includes(a))", arg=alert
-	)
-	wait_until_settled(page)
 
 
 def test_a_gs1_label_received_on_a_purchase_receipt_gives_the_lot_its_item_and_expiry(

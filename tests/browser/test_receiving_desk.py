@@ -10,7 +10,7 @@ import frappe
 import pytest
 
 from assetblaze_trace.compat import frappe_major
-from tests.browser.desk_ui import wait_until_settled
+from tests.browser.desk_ui import record_alerts, scan, wait_until_settled
 
 pytestmark = pytest.mark.browser
 MAJOR = f"v{frappe_major()}"
@@ -49,38 +49,19 @@ def test_scanning_the_suppliers_serials_into_a_purchase_receipt(desk, expect, re
 	wait_until_settled(page)  # the supplier's details are fetched and set
 	field = page.locator('.frappe-control[data-fieldname="scan_barcode"]:visible input').first
 	field.scroll_into_view_if_needed()
-	# every alert the page shows, kept: an alert fades out after a few seconds, and a slow machine can look
-	# for it after it has gone
-	page.evaluate(
-		"""() => { window.__alerts = []; const show = frappe.show_alert;
-		frappe.show_alert = function (message) {
-			window.__alerts.push(typeof message === 'string' ? message : (message && message.message) || '');
-			return show.apply(this, arguments);
-		}; }"""
-	)
-
-	def scan(value, alert):
-		# each scan once the form has finished with the last one: a scan read while ERPNext is still setting the
-		# row from the previous answer (item details, rate, quantity) is dropped or overwritten by it — the flake
-		# seen under load: an alert never shown, or the first serial lost from the row
-		field.fill(value)
-		field.press("Enter")
-		page.wait_for_function(
-			"(a) => window.__alerts.some(m => $('<div>').html(m).text().includes(a))", arg=alert
-		)
-		wait_until_settled(page)
+	record_alerts(page)
 
 	field.fill(data.barcode)  # ERPNext's own scanner adds the item's row
 	field.press("Enter")
 	page.wait_for_function("(i) => cur_frm.doc.items.some(r => r.item_code === i)", arg=data.item)
 	wait_until_settled(page)
-	scan(data.serials[0], f"{data.serials[0]} added")
-	scan(data.serials[1], f"{data.serials[1]} added")
+	scan(page, data.serials[0], f"{data.serials[0]} added")
+	scan(page, data.serials[1], f"{data.serials[1]} added")
 	assert [r for r in rows(page) if r[0]] == [[data.item, 2, "\n".join(data.serials)]]
 	desk.shot(f"{MAJOR}-1-supplier-serials-scanned")
 
-	scan(data.existing, "exists already")  # a unit that exists is no new receipt
-	scan(data.serials[0], "already listed on row")
+	scan(page, data.existing, "exists already")  # a unit that exists is no new receipt
+	scan(page, data.serials[0], "already listed on row")
 	assert [r for r in rows(page) if r[0]] == [[data.item, 2, "\n".join(data.serials)]]
 
 	page.evaluate(
